@@ -1,0 +1,185 @@
+// One pushflow process: a source feeding the pipeline runtime, the outboxes drained to their
+// sinks, backpressure between the two, metrics served, and an orderly stop that finishes the
+// batch in hand, commits it and closes LMDB.
+
+import type { PushflowConfig } from '../config/schema.js';
+import type { Source, SourceBatch } from '../sources/source.js';
+import type { DeadLetter, Notification, Sink } from '../sinks/sink.js';
+import { PipelineRuntime } from '../runtime/pipelineRuntime.js';
+import type { PipelineDefinition } from '../runtime/pipeline.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { OutboxDelivery } from '../delivery/outboxDelivery.js';
+import type { PushflowMetrics } from '../observability/metrics.js';
+import { promRuntimeMetrics } from '../observability/promRuntimeMetrics.js';
+import { startObservabilityServer } from '../observability/httpServer.js';
+import { StateStore } from '../../state/stateStore.js';
+
+export interface PushflowProcessOptions {
+  config: PushflowConfig;
+  pipelines: PipelineDefinition[];
+  notificationSink: Sink<Notification>;
+  deadLetterSink: Sink<DeadLetter>;
+  metrics?: PushflowMetrics;
+  clock?: Clock;
+  /** Fire event-time timers on a quiet stream by letting the watermark follow the clock. */
+  idleTicks?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface RunReport {
+  totals: Record<string, unknown>;
+  elapsedMs: number;
+  eventsPerSec: number;
+  peakRssMb: number;
+  outboxDepth: number;
+}
+
+const IDLE_TICK_MS = 1_000;
+const BACKPRESSURE_POLL_MS = 50;
+
+export class PushflowProcess {
+  readonly store: StateStore;
+  readonly runtime: PipelineRuntime;
+  private readonly notifications: OutboxDelivery<Notification>;
+  private readonly deadLetters: OutboxDelivery<DeadLetter>;
+  private readonly clock: Clock;
+  private source: Source | undefined;
+  private stopping = false;
+  private peakRss = process.memoryUsage.rss();
+  private server: { port: number; close(): Promise<void> } | undefined;
+
+  constructor(private readonly options: PushflowProcessOptions) {
+    const { config, metrics } = options;
+    this.clock = options.clock ?? systemClock;
+    this.store = new StateStore({ path: config.dataDir });
+    this.runtime = new PipelineRuntime({
+      config,
+      store: this.store,
+      pipelines: options.pipelines,
+      clock: this.clock,
+      metrics: metrics ? promRuntimeMetrics(metrics) : undefined,
+      log: options.log,
+    });
+    this.notifications = new OutboxDelivery(this.runtime.outbox, options.notificationSink, {
+      batchSize: config.outbox.deliveryBatchSize,
+      onDelivered: (items) => {
+        for (const item of items) metrics?.notifications.inc({ type: item.type, channel: item.channel, outcome: 'sent' });
+        metrics?.deliveryAttempts.inc({ sink: options.notificationSink.name, outcome: 'success' });
+        metrics?.outboxDepth.set(this.runtime.outbox.depth());
+      },
+      onFailed: (error, attempt) => {
+        metrics?.deliveryAttempts.inc({ sink: options.notificationSink.name, outcome: 'failure' });
+        options.log?.(`sink ${options.notificationSink.name} failed (attempt ${attempt}): ${(error as Error).message}`);
+      },
+    });
+    this.deadLetters = new OutboxDelivery(this.runtime.deadLetters, options.deadLetterSink, {
+      batchSize: config.outbox.deliveryBatchSize,
+      onDelivered: (items) => {
+        for (const item of items) metrics?.deadLetters.inc({ source: item.source, reason: item.field.split('.')[0] });
+      },
+      onFailed: (error, attempt) =>
+        options.log?.(`dead-letter sink ${options.deadLetterSink.name} failed (attempt ${attempt}): ${(error as Error).message}`),
+    });
+  }
+
+  /** Serves /metrics, /healthz and /readyz when enabled; returns the bound port. */
+  async serveMetrics(): Promise<number | undefined> {
+    const { config, metrics } = this.options;
+    if (!config.metrics.enabled || metrics === undefined) return undefined;
+    this.server = await startObservabilityServer({
+      host: config.metrics.host,
+      port: config.metrics.port,
+      registry: metrics.registry,
+      ready: () => (this.source !== undefined && !this.stopping ? { ok: true } : { ok: false, reason: this.stopping ? 'stopping' : 'starting' }),
+    });
+    return this.server.port;
+  }
+
+  /** Runs the source to its end (a file) or until `stop()`; then delivers what is queued. */
+  async run(source: Source): Promise<RunReport> {
+    this.source = source;
+    const started = performance.now();
+    this.notifications.start();
+    this.deadLetters.start();
+    const ticker = this.options.idleTicks ? setInterval(() => this.tick(source.id), IDLE_TICK_MS) : undefined;
+    try {
+      await source.run((batch) => this.handle(source, batch), (id, partition) => this.runtime.offsets.get(id, partition));
+    } finally {
+      if (ticker) clearInterval(ticker);
+    }
+    const elapsedMs = performance.now() - started;
+    await this.finishDelivery();
+    this.sampleRss();
+    const totals = this.runtime.totals.toJSON();
+    return {
+      totals,
+      elapsedMs: Math.round(elapsedMs),
+      eventsPerSec: Math.round((this.runtime.totals.events / elapsedMs) * 1000),
+      peakRssMb: Math.round(this.peakRss / 1048576),
+      outboxDepth: this.runtime.outbox.depth(),
+    };
+  }
+
+  /** Asks the source to stop after the batch in hand; `run` then returns. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.source?.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.notifications.stop();
+    await this.deadLetters.stop();
+    this.runtime.close();
+    await this.server?.close();
+    await this.options.notificationSink.close();
+    await this.options.deadLetterSink.close();
+    await this.store.close();
+  }
+
+  private async handle(source: Source, batch: SourceBatch): Promise<void> {
+    const summary = this.runtime.processBatch(batch);
+    if (summary.notifications.length > 0) this.notifications.wake();
+    if (summary.deadLettered > 0) this.deadLetters.wake();
+    this.sampleRss();
+    if (this.runtime.outbox.depth() >= this.options.config.outbox.maxDepth) await this.holdUntilDrained(source);
+    // Yield to the event loop so delivery, metrics scrapes and signals get their turn.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** Backpressure: the source waits while the outbox is over its bound, instead of dropping. */
+  private async holdUntilDrained(source: Source): Promise<void> {
+    const { maxDepth, resumeDepth } = this.options.config.outbox;
+    const metrics = this.options.metrics;
+    source.pause();
+    metrics?.sourcePaused.set({ source: source.id }, 1);
+    this.options.log?.(`outbox at ${this.runtime.outbox.depth()} >= ${maxDepth}: pausing ${source.id}`);
+    while (this.runtime.outbox.depth() > resumeDepth && !this.stopping) {
+      await new Promise((resolve) => setTimeout(resolve, BACKPRESSURE_POLL_MS));
+    }
+    source.resume();
+    metrics?.sourcePaused.set({ source: source.id }, 0);
+  }
+
+  private tick(sourceId: string): void {
+    const summary = this.runtime.tick(sourceId);
+    if (summary && summary.notifications.length > 0) this.notifications.wake();
+  }
+
+  /** Delivers what is queued; a sink that still fails leaves its entries in LMDB for the next start. */
+  private async finishDelivery(): Promise<void> {
+    await this.notifications.stop();
+    await this.deadLetters.stop();
+    for (const [name, delivery] of [['dead letters', this.deadLetters], ['notifications', this.notifications]] as const) {
+      try {
+        await delivery.drain();
+      } catch (error) {
+        this.options.log?.(`could not deliver all ${name} before exit (kept in the outbox): ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private sampleRss(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+  }
+}

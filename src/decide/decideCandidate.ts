@@ -1,0 +1,73 @@
+// The decision seam: a candidate becomes a notification for a channel, or is suppressed with a
+// reason. For now it checks consent and picks the first consented channel; issue #7 adds quiet
+// hours, caps, send time and rate limits as separate policy modules behind this same function.
+
+import { createHash } from 'node:crypto';
+import type { CatalogStore } from '../../state/catalogStore.js';
+import type { UserStore } from '../../state/userStore.js';
+import type { Channel } from '../events/types.js';
+import type { NotificationCandidate } from '../runtime/pipeline.js';
+import type { Notification } from '../sinks/sink.js';
+import { renderNotification } from '../compose/renderNotification.js';
+
+export interface DecisionDefaults {
+  /** Locale for users we know no settings of (Taobao data carries none). */
+  locale: string;
+  /** Channel order tried when the trigger names none or the user refuses it. */
+  channels: Channel[];
+}
+
+export type Decision = { notification: Notification } | { suppressed: string; candidate: NotificationCandidate };
+
+export function notificationId(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 24);
+}
+
+export function decideCandidate(
+  candidate: NotificationCandidate,
+  stores: { users: UserStore; catalog: CatalogStore },
+  defaults: DecisionDefaults,
+  ingestedAt: number,
+): Decision {
+  const user = stores.users.get(candidate.userId);
+  const consent = user?.consent ?? {};
+  if (candidate.priority === 'marketing' && consent.marketing === false) return { suppressed: 'consent_marketing', candidate };
+  if (candidate.priority === 'transactional' && consent.transactional === false) {
+    return { suppressed: 'consent_transactional', candidate };
+  }
+  const order = candidate.channel ? [candidate.channel, ...defaults.channels.filter((c) => c !== candidate.channel)] : defaults.channels;
+  // A user with no settings on record has the platform's default: app push only.
+  const channel = user === undefined ? order.find((c) => c === 'push') : order.find((c) => consent[c] !== false && reachable(user.channels, c));
+  if (channel === undefined) return { suppressed: 'no_consented_channel', candidate };
+  const itemId = candidate.payload.itemId;
+  const item = typeof itemId === 'string' ? stores.catalog.get(itemId) : undefined;
+  const rendered = renderNotification(candidate, user?.locale ?? defaults.locale, item);
+  return {
+    notification: {
+      id: notificationId(candidate.dedupeKey),
+      userId: candidate.userId,
+      type: candidate.type,
+      priority: candidate.priority,
+      channel,
+      locale: rendered.locale,
+      title: rendered.title,
+      body: rendered.body,
+      decidedAt: candidate.time,
+      ingestedAt,
+      payload: candidate.payload,
+    },
+  };
+}
+
+function reachable(channels: { email?: string; phone?: string; pushToken?: string; webhookUrl?: string }, channel: Channel): boolean {
+  switch (channel) {
+    case 'push':
+      return channels.pushToken !== undefined;
+    case 'email':
+      return channels.email !== undefined;
+    case 'sms':
+      return channels.phone !== undefined;
+    case 'webhook':
+      return channels.webhookUrl !== undefined;
+  }
+}

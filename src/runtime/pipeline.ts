@@ -1,0 +1,57 @@
+// What a pipeline definition is: a named function from the stream of valid, deduplicated
+// events (and the watermark) to notification candidates. The same definition runs in production
+// (Kafka or file source, LMDB on disk) and under the test driver (arrays in, virtual time).
+
+import type { Observable } from 'rxjs';
+import type { PushflowEvent } from '../events/types.js';
+import type { PushflowConfig } from '../config/schema.js';
+import type { StateStore } from '../../state/stateStore.js';
+import type { TimerStore } from '../../state/timerStore.js';
+import type { CatalogStore } from '../../state/catalogStore.js';
+import type { UserStore } from '../../state/userStore.js';
+import type { Clock } from './clock.js';
+
+/** A reason to notify a user, before policy and rendering decide whether, when and how. */
+export interface NotificationCandidate {
+  /** Trigger type, e.g. `abandoned_cart`; selects the template. */
+  type: string;
+  priority: 'transactional' | 'marketing';
+  userId: string;
+  /** The same dedupe key never produces two notifications, across restarts and replays. */
+  dedupeKey: string;
+  /** Event time the candidate arose at. */
+  time: number;
+  /** Values for the template and the receiver. */
+  payload: Record<string, unknown>;
+  /** Preferred channel, when the trigger has one. */
+  channel?: 'push' | 'email' | 'sms' | 'webhook';
+}
+
+export interface PipelineContext {
+  readonly config: PushflowConfig;
+  /** Event time: emits each time the watermark advances, before the event that advanced it. */
+  readonly watermark$: Observable<number>;
+  /** Processing time (virtual under the test driver). */
+  readonly clock: Clock;
+  readonly state: StateStore;
+  readonly catalog: CatalogStore;
+  readonly users: UserStore;
+  /** The pipeline's own named, durable timer store. */
+  timers<P>(name: string): TimerStore<P>;
+}
+
+export interface PipelineDefinition {
+  /** Unique name; names the pipeline in metrics and errors. */
+  readonly name: string;
+  /** Whether the configuration switches it on (default: always). */
+  enabled?(config: PushflowConfig): boolean;
+  /**
+   * Builds the graph once per process (and again after the graph failed on an event).
+   * Everything it does runs synchronously inside the batch's transaction.
+   */
+  build(events$: Observable<PushflowEvent>, context: PipelineContext): Observable<NotificationCandidate>;
+}
+
+export function definePipeline(definition: PipelineDefinition): PipelineDefinition {
+  return definition;
+}

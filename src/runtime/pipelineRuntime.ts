@@ -1,0 +1,299 @@
+// Runs source micro-batches through the pipelines. One batch is one LMDB transaction: its
+// dead letters, dedupe marks, pipeline state, timers, outbox entries, watermark and source
+// offset commit together, so a crash at any moment leaves state matching the input exactly.
+//
+// The ingest stage (decode, validate, dedupe, event time) is a plain loop, the hottest code in
+// the process; what happens to events is expressed by the pipelines as RxJS graphs, driven
+// synchronously inside the transaction.
+
+import { Subject, type Subscription } from 'rxjs';
+import type { PushflowConfig } from '../config/schema.js';
+import { recordDecoder, type RecordDecoder } from '../events/decode.js';
+import { eventTypeLabel, type PushflowEvent } from '../events/types.js';
+import type { RecordFormat, SourceBatch } from '../sources/source.js';
+import type { DeadLetter, Notification } from '../sinks/sink.js';
+import { decideCandidate } from '../decide/decideCandidate.js';
+import { StateStore } from '../../state/stateStore.js';
+import { SourceOffsets } from '../../state/sourceOffsets.js';
+import { ExpiringIdSet } from '../../state/expiringIdSet.js';
+import { Outbox } from '../../state/outbox.js';
+import { TimerStore } from '../../state/timerStore.js';
+import { CatalogStore } from '../../state/catalogStore.js';
+import { UserStore } from '../../state/userStore.js';
+import { StreamProgressStore } from '../../state/streamProgressStore.js';
+import type { Clock } from './clock.js';
+import { WatermarkTracker } from './watermark.js';
+import type { NotificationCandidate, PipelineContext, PipelineDefinition } from './pipeline.js';
+import { RunTotals, type BatchSummary } from './runTotals.js';
+import type { RuntimeMetrics } from './runtimeMetrics.js';
+
+const DAY_MS = 86_400_000;
+/** Dead-letter text is kept whole up to this size; oversized payloads keep their head. */
+const DEAD_LETTER_RAW_LIMIT = 16_384;
+
+export interface PipelineRuntimeOptions {
+  config: PushflowConfig;
+  store: StateStore;
+  pipelines: PipelineDefinition[];
+  clock: Clock;
+  metrics?: RuntimeMetrics;
+  log?: (message: string) => void;
+}
+
+interface RunningGraph {
+  definition: PipelineDefinition;
+  input: Subject<PushflowEvent>;
+  subscription: Subscription;
+  failure?: unknown;
+}
+
+export class PipelineRuntime {
+  readonly offsets: SourceOffsets;
+  readonly dedupe: ExpiringIdSet;
+  /** Notification ids ever queued: the last line of defence against producing one twice. */
+  readonly issued: ExpiringIdSet;
+  readonly outbox: Outbox<Notification>;
+  readonly deadLetters: Outbox<DeadLetter>;
+  readonly catalog: CatalogStore;
+  readonly users: UserStore;
+  readonly totals = new RunTotals();
+
+  private readonly progress: StreamProgressStore;
+  private readonly watermark: WatermarkTracker;
+  private readonly watermark$ = new Subject<number>();
+  private readonly graphs: RunningGraph[] = [];
+  private readonly timerStores = new Map<string, TimerStore<unknown>>();
+  private readonly decoders = new Map<RecordFormat, RecordDecoder>();
+  private readonly context: PipelineContext;
+  private pending: NotificationCandidate[] = [];
+  private summary!: BatchSummary;
+  private ingestedAt = 0;
+
+  constructor(private readonly options: PipelineRuntimeOptions) {
+    const { store, config } = options;
+    this.offsets = new SourceOffsets(store);
+    this.dedupe = new ExpiringIdSet(store, 'dedupe:events', config.events.dedupeTtlHours * 3_600_000);
+    this.issued = new ExpiringIdSet(store, 'dedupe:notifications', 30 * DAY_MS);
+    this.outbox = new Outbox<Notification>(store, 'outbox:notifications');
+    this.deadLetters = new Outbox<DeadLetter>(store, 'outbox:dead-letters');
+    this.catalog = new CatalogStore(store);
+    this.users = new UserStore(store);
+    this.progress = new StreamProgressStore(store);
+    this.watermark = new WatermarkTracker(config.time);
+    const saved = this.progress.get();
+    if (saved !== undefined) this.watermark.restore(saved.watermark, saved.partitions);
+
+    this.context = {
+      config,
+      watermark$: this.watermark$.asObservable(),
+      clock: options.clock,
+      state: store,
+      catalog: this.catalog,
+      users: this.users,
+      timers: <P>(name: string) => this.timerStore<P>(name),
+    };
+    for (const definition of options.pipelines) {
+      if (definition.enabled?.(config) === false) continue;
+      this.graphs.push(this.build(definition));
+    }
+  }
+
+  /** The current watermark (event time up to which the stream is taken as complete). */
+  currentWatermark(): number {
+    return this.watermark.current();
+  }
+
+  timerStore<P>(name: string): TimerStore<P> {
+    let timers = this.timerStores.get(name);
+    if (timers === undefined) {
+      timers = new TimerStore<unknown>(this.options.store, name);
+      this.timerStores.set(name, timers);
+    }
+    return timers as TimerStore<P>;
+  }
+
+  /** Processes one batch and commits it with its offsets; returns what it did. */
+  processBatch(batch: SourceBatch): BatchSummary {
+    const started = performance.now();
+    const now = this.options.clock.now();
+    this.ingestedAt = now;
+    this.summary = RunTotals.emptySummary();
+    const decode = this.decoder(batch.format);
+    this.options.store.transaction(() => {
+      for (const record of batch.records) {
+        this.summary.events++;
+        const decoded = decode(record, now);
+        if (!decoded.ok) {
+          this.deadLetter(batch, record.offset, record.raw, decoded.field, decoded.reason, now);
+          this.summary.invalid++;
+          continue;
+        }
+        this.ingest(decoded.event, batch, record.offset, now);
+      }
+      this.offsets.set(batch.source, batch.partition, batch.nextOffset);
+      this.commitProgress();
+    });
+    this.afterCommit(batch.source, performance.now() - started);
+    return this.summary;
+  }
+
+  /**
+   * Lets processing time move the watermark (idle sources) and fires what became due.
+   * Returns the summary when anything happened, else undefined.
+   */
+  tick(source = 'idle'): BatchSummary | undefined {
+    const now = this.options.clock.now();
+    const before = this.watermark.current();
+    if (this.watermark.tick(now) <= before) return undefined;
+    const started = performance.now();
+    this.ingestedAt = now;
+    this.summary = RunTotals.emptySummary();
+    this.options.store.transaction(() => {
+      this.emitWatermark(this.watermark.current());
+      this.commitProgress();
+    });
+    this.afterCommit(source, performance.now() - started);
+    return this.summary;
+  }
+
+  close(): void {
+    for (const graph of this.graphs) {
+      graph.subscription.unsubscribe();
+      graph.input.complete();
+    }
+    this.watermark$.complete();
+  }
+
+  private ingest(event: PushflowEvent, batch: SourceBatch, offset: string, now: number): void {
+    if (this.dedupe.has(event.id, event.time)) {
+      this.summary.duplicates++;
+      return;
+    }
+    this.dedupe.add(event.id, event.time);
+    this.summary.valid++;
+    const type = eventTypeLabel(event);
+    this.summary.byType.set(type, (this.summary.byType.get(type) ?? 0) + 1);
+    const before = this.watermark.current();
+    if (event.time < before) this.summary.late++;
+    const after = this.watermark.observe(batch.partition, event.time, now);
+    if (after > before) this.emitWatermark(after);
+    for (const graph of this.graphs) {
+      graph.input.next(event);
+      if (graph.failure !== undefined) this.recoverGraph(graph, batch, offset, event);
+    }
+    this.decidePending();
+  }
+
+  private emitWatermark(watermark: number): void {
+    this.watermark$.next(watermark);
+    for (const graph of this.graphs) {
+      if (graph.failure !== undefined) this.recoverGraph(graph);
+    }
+    this.decidePending();
+  }
+
+  private decidePending(): void {
+    if (this.pending.length === 0) return;
+    const candidates = this.pending;
+    this.pending = [];
+    const { users, catalog } = this;
+    const defaults = { locale: this.options.config.defaults.locale, channels: this.options.config.defaults.channels };
+    for (const candidate of candidates) {
+      this.summary.candidates++;
+      const decision = decideCandidate(candidate, { users, catalog }, defaults, this.ingestedAt);
+      if ('suppressed' in decision) {
+        this.summary.suppressed.set(decision.suppressed, (this.summary.suppressed.get(decision.suppressed) ?? 0) + 1);
+        continue;
+      }
+      const notification = decision.notification;
+      // Replays and re-fired timers reproduce the same candidate: the id says we queued it already.
+      if (this.issued.has(notification.id, notification.decidedAt)) {
+        this.summary.suppressed.set('duplicate', (this.summary.suppressed.get('duplicate') ?? 0) + 1);
+        continue;
+      }
+      this.issued.add(notification.id, notification.decidedAt);
+      this.outbox.add(notification);
+      this.summary.notifications.push(notification);
+    }
+  }
+
+  private deadLetter(batch: SourceBatch, offset: string, raw: string, field: string, reason: string, now: number): void {
+    const truncated = raw.length > DEAD_LETTER_RAW_LIMIT;
+    const letter: DeadLetter = {
+      source: batch.source,
+      partition: batch.partition,
+      offset,
+      raw: truncated ? raw.slice(0, DEAD_LETTER_RAW_LIMIT) : raw,
+      field,
+      reason,
+      at: now,
+    };
+    if (truncated) letter.truncated = true;
+    this.deadLetters.add(letter);
+    this.summary.deadLettered++;
+    const label = field.split('.')[0];
+    this.summary.invalidByField.set(label, (this.summary.invalidByField.get(label) ?? 0) + 1);
+  }
+
+  private commitProgress(): void {
+    const snapshot = this.watermark.snapshot();
+    this.progress.set(snapshot);
+    if (Number.isFinite(snapshot.watermark)) {
+      this.dedupe.expire(snapshot.watermark);
+      this.issued.expire(snapshot.watermark);
+    }
+  }
+
+  private afterCommit(source: string, elapsedMs: number): void {
+    this.outbox.committed(this.summary.notifications.length);
+    this.deadLetters.committed(this.summary.deadLettered);
+    this.totals.add(this.summary);
+    this.options.metrics?.recordBatch(source, this.summary, elapsedMs / 1000, this.options.clock.now());
+    this.options.metrics?.setWatermark(source, this.watermark.current(), this.options.clock.now());
+    this.options.metrics?.setOutboxDepth(this.outbox.depth());
+  }
+
+  private build(definition: PipelineDefinition): RunningGraph {
+    const input = new Subject<PushflowEvent>();
+    const graph: RunningGraph = { definition, input, subscription: undefined as unknown as Subscription };
+    graph.subscription = definition.build(input.asObservable(), this.context).subscribe({
+      next: (candidate) => this.pending.push(candidate),
+      error: (error: unknown) => {
+        graph.failure = error;
+      },
+    });
+    return graph;
+  }
+
+  /**
+   * A pipeline threw: its Rx graph is torn down. The event it failed on goes to the dead
+   * letters naming the pipeline (so it is not lost nor retried forever), and the graph is
+   * rebuilt from its definition; its state lives in LMDB, so nothing else is lost.
+   */
+  private recoverGraph(graph: RunningGraph, batch?: SourceBatch, offset?: string, event?: PushflowEvent): void {
+    const message = graph.failure instanceof Error ? graph.failure.message : String(graph.failure);
+    const name = graph.definition.name;
+    this.options.log?.(`pipeline ${name} failed${event ? ` on event ${event.id}` : ' on a watermark'}: ${message}; rebuilding it`);
+    this.options.metrics?.pipelineError(name);
+    if (batch !== undefined && offset !== undefined && event !== undefined) {
+      this.deadLetter(batch, offset, JSON.stringify(event), `pipeline.${name}`, `pipeline.${name}: ${message}`, this.ingestedAt);
+    }
+    graph.input.complete();
+    const index = this.graphs.indexOf(graph);
+    this.graphs[index] = this.build(graph.definition);
+  }
+
+  private decoder(format: RecordFormat): RecordDecoder {
+    let decoder = this.decoders.get(format);
+    if (decoder === undefined) {
+      const { events } = this.options.config;
+      decoder = recordDecoder(format, {
+        maxPayloadBytes: events.maxPayloadBytes,
+        maxFutureSkewMs: events.maxFutureSkewMinutes * 60_000,
+        minTime: Date.UTC(1990, 0, 1),
+      });
+      this.decoders.set(format, decoder);
+    }
+    return decoder;
+  }
+}

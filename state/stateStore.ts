@@ -1,0 +1,53 @@
+// Opens the one LMDB environment that holds every store of a pushflow process. Each store module
+// in this folder owns its database's name and key layout; nothing else touches the raw databases.
+
+import { mkdirSync } from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+
+export interface StateStoreOptions {
+  /** Folder of the LMDB environment (`--data-dir`). */
+  path: string;
+  /**
+   * `true` (default): every batch commit is flushed to disk, surviving a power loss.
+   * `false`: commits reach the OS at once (surviving SIGKILL) and the disk a moment later.
+   */
+  flushEachCommit?: boolean;
+}
+
+export class StateStore {
+  readonly root: RootDatabase;
+  private readonly databases = new Map<string, Database>();
+
+  constructor(readonly options: StateStoreOptions) {
+    mkdirSync(options.path, { recursive: true });
+    this.root = open({
+      path: options.path,
+      maxDbs: 64,
+      noSync: options.flushEachCommit === false,
+      // Values are plain objects; msgpack with structures keeps them small and fast.
+      encoding: 'msgpack',
+    });
+  }
+
+  /** A named database; store modules call this with their own name once. */
+  database<K extends import('lmdb').Key = import('lmdb').Key, V = unknown>(
+    name: string,
+    options: { encoding?: 'msgpack' | 'binary' | 'json' | 'string'; cache?: boolean } = {},
+  ): Database<V, K> {
+    let db = this.databases.get(name);
+    if (db === undefined) {
+      db = this.root.openDB({ name, encoding: options.encoding ?? 'msgpack', cache: options.cache ?? false });
+      this.databases.set(name, db);
+    }
+    return db as unknown as Database<V, K>;
+  }
+
+  /** Runs `work` in one synchronous write transaction: all of its writes commit together or not at all. */
+  transaction<T>(work: () => T): T {
+    return this.root.transactionSync(work);
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
