@@ -5,10 +5,23 @@ import type { Database } from 'lmdb';
 import type { PartitionProgress } from '../src/runtime/watermark.js';
 import type { StateStore } from './stateStore.js';
 
+/** Counts over the life of the data directory, committed with the batches they describe. */
+export interface CommittedCounts {
+  events: number;
+  valid: number;
+  invalid: number;
+  duplicates: number;
+  late: number;
+  notifications: number;
+}
+
 export interface StreamProgress {
   watermark: number;
   partitions: Record<number, PartitionProgress>;
+  counts: CommittedCounts;
 }
+
+export const NO_COUNTS: CommittedCounts = { events: 0, valid: 0, invalid: 0, duplicates: 0, late: 0, notifications: 0 };
 
 export class StreamProgressStore {
   private readonly db: Database<StreamProgress, string>;

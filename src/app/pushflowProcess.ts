@@ -28,6 +28,8 @@ export interface PushflowProcessOptions {
 
 export interface RunReport {
   totals: Record<string, unknown>;
+  /** Counts over the data directory's life (all runs), as committed to LMDB. */
+  committed: Record<string, number>;
   elapsedMs: number;
   eventsPerSec: number;
   peakRssMb: number;
@@ -113,6 +115,7 @@ export class PushflowProcess {
     const totals = this.runtime.totals.toJSON();
     return {
       totals,
+      committed: { ...this.runtime.lifetimeCounts() },
       elapsedMs: Math.round(elapsedMs),
       eventsPerSec: Math.round((this.runtime.totals.events / elapsedMs) * 1000),
       peakRssMb: Math.round(this.peakRss / 1048576),

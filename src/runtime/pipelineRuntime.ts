@@ -20,7 +20,7 @@ import { Outbox } from '../../state/outbox.js';
 import { TimerStore } from '../../state/timerStore.js';
 import { CatalogStore } from '../../state/catalogStore.js';
 import { UserStore } from '../../state/userStore.js';
-import { StreamProgressStore } from '../../state/streamProgressStore.js';
+import { NO_COUNTS, StreamProgressStore, type CommittedCounts } from '../../state/streamProgressStore.js';
 import type { Clock } from './clock.js';
 import { WatermarkTracker } from './watermark.js';
 import type { NotificationCandidate, PipelineContext, PipelineDefinition } from './pipeline.js';
@@ -68,6 +68,9 @@ export class PipelineRuntime {
   private pending: NotificationCandidate[] = [];
   private summary!: BatchSummary;
   private ingestedAt = 0;
+  private committedCounts: CommittedCounts;
+  /** Counts written by the open transaction; they become `committedCounts` once it commits. */
+  private pendingCounts: CommittedCounts = NO_COUNTS;
 
   constructor(private readonly options: PipelineRuntimeOptions) {
     const { store, config } = options;
@@ -82,6 +85,7 @@ export class PipelineRuntime {
     this.watermark = new WatermarkTracker(config.time);
     const saved = this.progress.get();
     if (saved !== undefined) this.watermark.restore(saved.watermark, saved.partitions);
+    this.committedCounts = { ...NO_COUNTS, ...saved?.counts };
 
     this.context = {
       config,
@@ -96,6 +100,11 @@ export class PipelineRuntime {
       if (definition.enabled?.(config) === false) continue;
       this.graphs.push(this.build(definition));
     }
+  }
+
+  /** Counts over the data directory's life, as committed. */
+  lifetimeCounts(): CommittedCounts {
+    return { ...this.committedCounts };
   }
 
   /** The current watermark (event time up to which the stream is taken as complete). */
@@ -237,7 +246,18 @@ export class PipelineRuntime {
 
   private commitProgress(): void {
     const snapshot = this.watermark.snapshot();
-    this.progress.set(snapshot);
+    const before = this.committedCounts;
+    const summary = this.summary;
+    const counts: CommittedCounts = {
+      events: before.events + summary.events,
+      valid: before.valid + summary.valid,
+      invalid: before.invalid + summary.invalid,
+      duplicates: before.duplicates + summary.duplicates,
+      late: before.late + summary.late,
+      notifications: before.notifications + summary.notifications.length,
+    };
+    this.progress.set({ ...snapshot, counts });
+    this.pendingCounts = counts;
     if (Number.isFinite(snapshot.watermark)) {
       this.dedupe.expire(snapshot.watermark);
       this.issued.expire(snapshot.watermark);
@@ -245,6 +265,7 @@ export class PipelineRuntime {
   }
 
   private afterCommit(source: string, elapsedMs: number): void {
+    this.committedCounts = this.pendingCounts;
     this.outbox.committed(this.summary.notifications.length);
     this.deadLetters.committed(this.summary.deadLettered);
     this.totals.add(this.summary);

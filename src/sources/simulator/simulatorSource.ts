@@ -1,0 +1,160 @@
+// The simulator as a pushflow Source: the record stream cut into micro-batches, paced by the
+// wall clock when asked to. Offsets are record seqs, so resuming means regenerating the same
+// stream from the seed and handing out nothing below the committed offset: the simulator keeps
+// no state of its own, yet recovers exactly like Kafka would.
+
+import { createSimulation } from './simulation.js';
+import { resolveSimulationOptions, type SimulationOptions } from './options.js';
+import type { BatchHandler, RawRecord, ResumePosition, Source, SourceBatch } from '../source.js';
+
+export interface SimulatorSourceOptions extends SimulationOptions {
+  /** Records per second of wall-clock time; 0 or undefined runs as fast as the handler commits. */
+  ratePerSec?: number;
+  /** Most records per batch. Default 500. */
+  batchSize?: number;
+}
+
+const PARTITION = 0;
+/** When paced, a batch holds at most this much wall time's worth, so slow rates still trickle. */
+const PACED_BATCH_MS = 100;
+const SKIP_CHUNK = 100_000;
+
+export class SimulatorSource implements Source {
+  readonly id: string;
+  private readonly options: SimulatorSourceOptions;
+  private readonly batchSize: number;
+  private readonly ratePerSec: number;
+  private running = false;
+  private stopRequested = false;
+  private paused = false;
+  /** Told about every resume() and stop(), by whatever `run` is waiting on (a pause or a pacing delay). */
+  private wake: (() => void) | undefined;
+  private finished: Promise<void> = Promise.resolve();
+
+  constructor(options: SimulatorSourceOptions = {}) {
+    this.options = options;
+    this.id = `simulator:${options.seed ?? 42}`;
+    this.batchSize = options.batchSize ?? 500;
+    this.ratePerSec = options.ratePerSec ?? 0;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
+      throw new RangeError(`simulator: batchSize must be a positive integer, got ${this.batchSize}`);
+    }
+    if (!(this.ratePerSec >= 0) || !Number.isFinite(this.ratePerSec)) {
+      throw new RangeError(`simulator: ratePerSec must be a finite number >= 0, got ${this.ratePerSec}`);
+    }
+    // Fail at construction, not at the first run, on bad simulation options.
+    resolveSimulationOptions(options);
+  }
+
+  run(handler: BatchHandler, resumeFrom: ResumePosition): Promise<void> {
+    if (this.running) return Promise.reject(new Error(`${this.id}: run() is already in progress`));
+    this.running = true;
+    const done = this.produce(handler, resumeFrom).finally(() => {
+      this.running = false;
+      this.stopRequested = false;
+    });
+    this.finished = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  stop(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    this.stopRequested = true;
+    this.wakeUp();
+    return this.finished;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wakeUp();
+  }
+
+  private async produce(handler: BatchHandler, resumeFrom: ResumePosition): Promise<void> {
+    const from = parseOffset(this.id, resumeFrom(this.id, PARTITION));
+    const simulation = createSimulation(this.options);
+    // Regenerating up to the offset can take seconds; yield now and then so the process stays responsive.
+    for (let skipped = 0; skipped < from && !this.stopRequested; ) {
+      const passed = simulation.skip(Math.min(SKIP_CHUNK, from - skipped));
+      if (passed === 0) break;
+      skipped += passed;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const paced = this.ratePerSec > 0;
+    const batchLimit = paced
+      ? Math.max(1, Math.min(this.batchSize, Math.floor((this.ratePerSec * PACED_BATCH_MS) / 1000)))
+      : this.batchSize;
+    const startedAt = Date.now();
+    let handedOut = 0;
+
+    while (!this.stopRequested) {
+      while (this.paused && !this.stopRequested) await this.nextStateChange();
+      if (this.stopRequested) break;
+
+      const records: RawRecord[] = [];
+      let lastSeq = -1;
+      for (let record = simulation.next(); record !== undefined; record = simulation.next()) {
+        records.push({ raw: record.raw, value: record.event, offset: String(record.seq) });
+        lastSeq = record.seq;
+        if (records.length === batchLimit) break;
+      }
+      if (records.length === 0) break;
+      const batch: SourceBatch = {
+        source: this.id,
+        partition: PARTITION,
+        format: 'object',
+        records,
+        nextOffset: String(lastSeq + 1),
+      };
+      await handler(batch);
+      handedOut += records.length;
+
+      if (paced) {
+        // Aim at the schedule since the start, so a slow handler is caught up on, not compounded.
+        const delay = startedAt + (handedOut * 1000) / this.ratePerSec - Date.now();
+        if (delay > 0 && !this.stopRequested) await this.sleep(delay);
+      }
+    }
+  }
+
+  /** A setTimeout that `stop()` cuts short; `pause()` takes effect after it. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        if (!this.stopRequested) return;
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private nextStateChange(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private wakeUp(): void {
+    this.wake?.();
+  }
+}
+
+function parseOffset(source: string, offset: string | undefined): number {
+  if (offset === undefined) return 0;
+  if (!/^\d{1,15}$/.test(offset)) throw new Error(`${source}: cannot resume from offset "${offset}"`);
+  return Number(offset);
+}
