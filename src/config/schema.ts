@@ -31,7 +31,7 @@ const simulatorSchema = z
     ratePerSec: z
       .number()
       .min(0)
-      .default(200)
+      .default(1000)
       .describe('Events emitted per second of wall-clock time; 0 emits as fast as the pipeline consumes.'),
     batchSize: positiveInt().default(500).describe('Events handed to the pipeline per batch.'),
     startTime: z.iso
@@ -84,7 +84,7 @@ const eventsSchema = z
       .number()
       .min(0)
       .default(60)
-      .describe('Events timed further than this ahead of wall-clock time are dead-lettered.'),
+      .describe('Events of a live source (Kafka) timed further than this ahead of wall-clock time are dead-lettered; replays and the simulator keep their own event time.'),
   })
   .describe('Validation and deduplication of incoming events.');
 

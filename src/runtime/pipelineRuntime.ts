@@ -28,6 +28,8 @@ import { RunTotals, type BatchSummary } from './runTotals.js';
 import type { RuntimeMetrics } from './runtimeMetrics.js';
 
 const DAY_MS = 86_400_000;
+/** Earlier times are absurd for e-commerce events (MovieLens, the oldest data we take, starts in 1996). */
+const EARLIEST_EVENT_TIME = Date.UTC(1990, 0, 1);
 /** Dead-letter text is kept whole up to this size; oversized payloads keep their head. */
 const DEAD_LETTER_RAW_LIMIT = 16_384;
 
@@ -63,7 +65,7 @@ export class PipelineRuntime {
   private readonly watermark$ = new Subject<number>();
   private readonly graphs: RunningGraph[] = [];
   private readonly timerStores = new Map<string, TimerStore<unknown>>();
-  private readonly decoders = new Map<RecordFormat, RecordDecoder>();
+  private readonly decoders = new Map<string, RecordDecoder>();
   private readonly context: PipelineContext;
   private pending: NotificationCandidate[] = [];
   private summary!: BatchSummary;
@@ -127,7 +129,7 @@ export class PipelineRuntime {
     const now = this.options.clock.now();
     this.ingestedAt = now;
     this.summary = RunTotals.emptySummary();
-    const decode = this.decoder(batch.format);
+    const decode = this.decoder(batch.format, batch.liveEventTime === true);
     this.options.store.transaction(() => {
       for (const record of batch.records) {
         this.summary.events++;
@@ -304,16 +306,17 @@ export class PipelineRuntime {
     this.graphs[index] = this.build(graph.definition);
   }
 
-  private decoder(format: RecordFormat): RecordDecoder {
-    let decoder = this.decoders.get(format);
+  private decoder(format: RecordFormat, liveEventTime: boolean): RecordDecoder {
+    const key = `${format}:${liveEventTime}`;
+    let decoder = this.decoders.get(key);
     if (decoder === undefined) {
       const { events } = this.options.config;
       decoder = recordDecoder(format, {
         maxPayloadBytes: events.maxPayloadBytes,
-        maxFutureSkewMs: events.maxFutureSkewMinutes * 60_000,
-        minTime: Date.UTC(1990, 0, 1),
+        maxFutureSkewMs: liveEventTime ? events.maxFutureSkewMinutes * 60_000 : Infinity,
+        minTime: EARLIEST_EVENT_TIME,
       });
-      this.decoders.set(format, decoder);
+      this.decoders.set(key, decoder);
     }
     return decoder;
   }

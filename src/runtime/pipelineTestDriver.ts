@@ -67,6 +67,7 @@ export class PipelineTestDriver {
       format,
       records: records.map((record) => ({ ...record, offset: String(this.nextOffset++) })),
       nextOffset: String(this.nextOffset),
+      liveEventTime: true,
     };
     return this.runtime.processBatch(batch);
   }

@@ -130,7 +130,18 @@ export class KafkaSource implements Source {
     if (this.paused || this.stopRequested || !payload.isRunning() || payload.isStale()) return;
 
     const { partition } = batch;
-    const floor = this.floor.get(partition);
+    let floor = this.floor.get(partition);
+    if (floor !== undefined && floor > BigInt(batch.highWatermark)) {
+      // The resume offset lies past the end of the log: the topic was recreated or truncated, and
+      // kafkajs has reset the position (OFFSET_OUT_OF_RANGE). Keeping the floor would silently
+      // skip records that were never handled.
+      process.stderr.write(
+        `[pushflow] WARN ${this.id}: partition ${partition} resume offset ${floor} is past the log end ` +
+          `${batch.highWatermark}; reading from where Kafka reset the position\n`,
+      );
+      this.floor.delete(partition);
+      floor = undefined;
+    }
     const records: RawRecord[] = [];
     for (const message of batch.messages) {
       if (floor !== undefined && BigInt(message.offset) < floor) continue;

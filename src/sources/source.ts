@@ -24,6 +24,12 @@ export interface SourceBatch {
   records: RawRecord[];
   /** Where to resume after this batch is committed: the next offset to read. */
   nextOffset: string;
+  /**
+   * True when event times should track the wall clock (a live Kafka stream): events too far
+   * in the future are then dead-lettered as clock skew. Replays and the simulator run in their
+   * own event time, so for them the check is off.
+   */
+  liveEventTime?: boolean;
 }
 
 /** Called for each batch; resolves once the batch and its offsets are committed. */

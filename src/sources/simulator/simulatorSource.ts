@@ -17,6 +17,8 @@ export interface SimulatorSourceOptions extends SimulationOptions {
 const PARTITION = 0;
 /** When paced, a batch holds at most this much wall time's worth, so slow rates still trickle. */
 const PACED_BATCH_MS = 100;
+/** Behind schedule (slow handler), at most this much is made up for in a burst. */
+const MAX_CATCH_UP_MS = 1_000;
 const SKIP_CHUNK = 100_000;
 
 export class SimulatorSource implements Source {
@@ -32,8 +34,10 @@ export class SimulatorSource implements Source {
   private finished: Promise<void> = Promise.resolve();
 
   constructor(options: SimulatorSourceOptions = {}) {
+    // Fail at construction, not at the first run, on bad simulation options.
+    const { seed } = resolveSimulationOptions(options);
     this.options = options;
-    this.id = `simulator:${options.seed ?? 42}`;
+    this.id = `simulator:${seed}`;
     this.batchSize = options.batchSize ?? 500;
     this.ratePerSec = options.ratePerSec ?? 0;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
@@ -42,8 +46,6 @@ export class SimulatorSource implements Source {
     if (!(this.ratePerSec >= 0) || !Number.isFinite(this.ratePerSec)) {
       throw new RangeError(`simulator: ratePerSec must be a finite number >= 0, got ${this.ratePerSec}`);
     }
-    // Fail at construction, not at the first run, on bad simulation options.
-    resolveSimulationOptions(options);
   }
 
   run(handler: BatchHandler, resumeFrom: ResumePosition): Promise<void> {
@@ -90,11 +92,15 @@ export class SimulatorSource implements Source {
     const batchLimit = paced
       ? Math.max(1, Math.min(this.batchSize, Math.floor((this.ratePerSec * PACED_BATCH_MS) / 1000)))
       : this.batchSize;
-    const startedAt = Date.now();
-    let handedOut = 0;
+    /** Wall time at which the next batch is due, when paced. */
+    let due = Date.now();
 
     while (!this.stopRequested) {
-      while (this.paused && !this.stopRequested) await this.nextStateChange();
+      if (this.paused) {
+        while (this.paused && !this.stopRequested) await this.nextStateChange();
+        // Backpressure is not owed a burst afterwards.
+        due = Math.max(due, Date.now());
+      }
       if (this.stopRequested) break;
 
       const records: RawRecord[] = [];
@@ -113,12 +119,13 @@ export class SimulatorSource implements Source {
         nextOffset: String(lastSeq + 1),
       };
       await handler(batch);
-      handedOut += records.length;
 
       if (paced) {
-        // Aim at the schedule since the start, so a slow handler is caught up on, not compounded.
-        const delay = startedAt + (handedOut * 1000) / this.ratePerSec - Date.now();
-        if (delay > 0 && !this.stopRequested) await this.sleep(delay);
+        // Keep to the schedule, so that handler time is not added to every gap; but a long stall
+        // is not made up for with a flood.
+        const now = Date.now();
+        due = Math.max(due + (records.length * 1000) / this.ratePerSec, now - MAX_CATCH_UP_MS);
+        if (due > now && !this.stopRequested) await this.sleep(due - now);
       }
     }
   }
