@@ -1,15 +1,17 @@
 // A set of ids that forgets them after a time-to-live, measured in event time.
-// Keys are [generation, id] with generation = floor(time / ttl): a member is found with one
-// lookup (a repeat carries the same time as the original), and expiry drops whole old
-// generations, so each id lives between one and two TTLs past its own time.
+// Keys are `<generation>|<id>` with generation = floor(time / ttl), zero-padded so that string
+// order is generation order: a member is found with one lookup (a repeat carries the same time
+// as the original), and expiry drops whole old generations, so each id lives between one and
+// two TTLs past its own time. String keys and an empty value keep this per-event store cheap.
 
 import type { Database } from 'lmdb';
 import type { StateStore } from './stateStore.js';
 
-type Key = [number, string];
+const PRESENT = Buffer.from([1]);
+const generationPrefix = (generation: number) => `${generation.toString(36).padStart(9, '0')}|`;
 
 export class ExpiringIdSet {
-  private readonly db: Database<number, Key>;
+  private readonly db: Database<Buffer, string>;
   private expiredBelow = -Infinity;
 
   constructor(
@@ -17,7 +19,7 @@ export class ExpiringIdSet {
     readonly name: string,
     private readonly ttlMs: number,
   ) {
-    this.db = store.database<Key, number>(name);
+    this.db = store.database<string, Buffer>(name, { encoding: 'binary' });
   }
 
   private generation(time: number): number {
@@ -25,12 +27,15 @@ export class ExpiringIdSet {
   }
 
   has(id: string, time: number): boolean {
-    return this.db.doesExist([this.generation(time), id]);
+    return this.db.doesExist(generationPrefix(this.generation(time)) + id);
   }
 
-  /** Adds the id; call inside the batch transaction. */
-  add(id: string, time: number): void {
-    this.db.putSync([this.generation(time), id], time);
+  /**
+   * Adds the id unless present, in one write (LMDB's no-overwrite put): true when it was new.
+   * Call inside the batch transaction.
+   */
+  addIfAbsent(id: string, time: number): boolean {
+    return this.db.putSync(generationPrefix(this.generation(time)) + id, PRESENT, { noOverwrite: true }) as unknown as boolean;
   }
 
   /**
@@ -41,7 +46,7 @@ export class ExpiringIdSet {
     const keepFrom = this.generation(streamTime) - 1;
     if (keepFrom <= this.expiredBelow) return 0;
     let removed = 0;
-    for (const key of this.db.getKeys({ end: [keepFrom] })) {
+    for (const key of this.db.getKeys({ end: generationPrefix(keepFrom) })) {
       this.db.removeSync(key);
       removed++;
     }

@@ -176,11 +176,10 @@ export class PipelineRuntime {
   }
 
   private ingest(event: PushflowEvent, batch: SourceBatch, offset: string, now: number): void {
-    if (this.dedupe.has(event.id, event.time)) {
+    if (!this.dedupe.addIfAbsent(event.id, event.time)) {
       this.summary.duplicates++;
       return;
     }
-    this.dedupe.add(event.id, event.time);
     this.summary.valid++;
     const type = eventTypeLabel(event);
     this.summary.byType.set(type, (this.summary.byType.get(type) ?? 0) + 1);
@@ -218,11 +217,10 @@ export class PipelineRuntime {
       }
       const notification = decision.notification;
       // Replays and re-fired timers reproduce the same candidate: the id says we queued it already.
-      if (this.issued.has(notification.id, notification.decidedAt)) {
+      if (!this.issued.addIfAbsent(notification.id, notification.decidedAt)) {
         this.summary.suppressed.set('duplicate', (this.summary.suppressed.get('duplicate') ?? 0) + 1);
         continue;
       }
-      this.issued.add(notification.id, notification.decidedAt);
       this.outbox.add(notification);
       this.summary.notifications.push(notification);
     }

@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark, printed as JSON and as the table docs/BENCHMARKS.md carries.
+// Usage: npm run bench [-- replay|kafka|latency ...]
+
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { replayBench } from './replayBench.js';
+
+const TAOBAO_SLICE = '../shared/data/taobao/UserBehavior-2h-slice.csv';
+const wanted = new Set(process.argv.slice(2));
+const want = (name: string) => wanted.size === 0 || wanted.has(name);
+
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+if (want('replay')) {
+  if (!existsSync(TAOBAO_SLICE)) console.log(`replay: skipped, ${TAOBAO_SLICE} not found`);
+  else console.log('replay', JSON.stringify(await replayBench(TAOBAO_SLICE), null, 2));
+}
