@@ -18,6 +18,7 @@ export function buildSource(config: PushflowConfig, metrics?: PushflowMetrics): 
         groupId: config.kafka.groupId,
         topic: config.kafka.inputTopic,
         format: 'json',
+        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
         onLag: (partition, lag) => metrics?.consumerLag.set({ source: `kafka:${config.kafka.inputTopic}`, partition: String(partition) }, lag),
       });
     case 'simulator': {

@@ -69,6 +69,12 @@ const kafkaSchema = z
     inputTopic: nonEmpty().default('events').describe('Topic events are consumed from.'),
     outputTopic: nonEmpty().default('notifications').describe('Topic notifications are produced to by the `kafka` sink.'),
     partitions: positiveInt().default(3).describe('Partitions of the topics when pushflow creates them.'),
+    sessionTimeoutMs: z
+      .number()
+      .int()
+      .min(6000)
+      .default(30000)
+      .describe('How long the group waits for a silent member before reassigning its partitions; a restarted process waits this long for its crashed predecessor.'),
   })
   .describe('Kafka connection and topics (used by the `kafka` source and sink).');
 

@@ -24,6 +24,11 @@ export interface KafkaSourceOptions {
    * Applies only when the group has no Kafka commit for it either.
    */
   fromBeginning?: boolean;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others
+   * (kafkajs default 30000 ms): also how long a restarted process waits for its killed self.
+   */
+  sessionTimeoutMs?: number;
   /** Records not yet handed out on a partition (high watermark - next offset), after each batch. */
   onLag?: (partition: number, lag: number) => void;
 }
@@ -63,6 +68,7 @@ export class KafkaSource implements Source {
       groupId: this.options.groupId,
       maxBytesPerPartition: this.options.maxBytesPerPartition,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1000,
+      sessionTimeout: this.options.sessionTimeoutMs,
     });
     this.consumer = consumer;
     const done = new Promise<void>((resolve, reject) => {
@@ -164,6 +170,7 @@ export class KafkaSource implements Source {
       format: this.options.format,
       records,
       nextOffset,
+      liveEventTime: true,
     };
     try {
       await handler(sourceBatch);

@@ -37,7 +37,7 @@ describe('loadConfig: layers', () => {
       seed: 42,
       users: 1000,
       items: 5000,
-      ratePerSec: 200,
+      ratePerSec: 1000,
       batchSize: 500,
       startTime: '2026-11-02T00:00:00Z',
       outOfOrderMs: 0,
