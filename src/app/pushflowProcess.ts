@@ -60,6 +60,7 @@ export class PushflowProcess {
       pipelines: options.pipelines,
       clock: this.clock,
       metrics: metrics ? promRuntimeMetrics(metrics) : undefined,
+      pipelineMetrics: metrics,
       log: options.log,
     });
     this.notifications = new OutboxDelivery(this.runtime.outbox, options.notificationSink, {

@@ -10,6 +10,7 @@ import type { TimerStore } from '../../state/timerStore.js';
 import type { CatalogStore } from '../../state/catalogStore.js';
 import type { UserStore } from '../../state/userStore.js';
 import type { Clock } from './clock.js';
+import type { PushflowMetrics } from '../observability/metrics.js';
 
 /** A reason to notify a user, before policy and rendering decide whether, when and how. */
 export interface NotificationCandidate {
@@ -38,6 +39,8 @@ export interface PipelineContext {
   readonly users: UserStore;
   /** The pipeline's own named, durable timer store. */
   timers<P>(name: string): TimerStore<P>;
+  /** Prometheus metrics, when the process exports them (absent under the test driver). */
+  readonly metrics?: PushflowMetrics;
 }
 
 export interface PipelineDefinition {

@@ -26,6 +26,7 @@ import { WatermarkTracker } from './watermark.js';
 import type { NotificationCandidate, PipelineContext, PipelineDefinition } from './pipeline.js';
 import { RunTotals, type BatchSummary } from './runTotals.js';
 import type { RuntimeMetrics } from './runtimeMetrics.js';
+import type { PushflowMetrics } from '../observability/metrics.js';
 
 const DAY_MS = 86_400_000;
 /** Earlier times are absurd for e-commerce events (MovieLens, the oldest data we take, starts in 1996). */
@@ -39,6 +40,8 @@ export interface PipelineRuntimeOptions {
   pipelines: PipelineDefinition[];
   clock: Clock;
   metrics?: RuntimeMetrics;
+  /** Handed to pipelines for their own metrics. */
+  pipelineMetrics?: PushflowMetrics;
   log?: (message: string) => void;
 }
 
@@ -97,6 +100,7 @@ export class PipelineRuntime {
       catalog: this.catalog,
       users: this.users,
       timers: <P>(name: string) => this.timerStore<P>(name),
+      metrics: options.pipelineMetrics,
     };
     for (const definition of options.pipelines) {
       if (definition.enabled?.(config) === false) continue;
