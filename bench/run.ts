@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { replayBench } from './replayBench.js';
+import { latencyBench } from './latencyBench.js';
 
 const TAOBAO_SLICE = '../shared/data/taobao/UserBehavior-2h-slice.csv';
 const wanted = new Set(process.argv.slice(2));
@@ -14,3 +15,4 @@ if (want('replay')) {
   if (!existsSync(TAOBAO_SLICE)) console.log(`replay: skipped, ${TAOBAO_SLICE} not found`);
   else console.log('replay', JSON.stringify(await replayBench(TAOBAO_SLICE), null, 2));
 }
+if (want('latency')) console.log('latency', JSON.stringify(await latencyBench(2000, 30), null, 2));

@@ -137,6 +137,7 @@ export class PipelineRuntime {
     this.options.store.transaction(() => {
       for (const record of batch.records) {
         this.summary.events++;
+        this.ingestedAt = record.receivedAt ?? now;
         const decoded = decode(record, now);
         if (!decoded.ok) {
           this.deadLetter(batch, record.offset, record.raw, decoded.field, decoded.reason, now);

@@ -151,7 +151,12 @@ export class KafkaSource implements Source {
     const records: RawRecord[] = [];
     for (const message of batch.messages) {
       if (floor !== undefined && BigInt(message.offset) < floor) continue;
-      const record: RawRecord = { raw: message.value?.toString('utf8') ?? '', offset: message.offset };
+      const record: RawRecord = {
+        raw: message.value?.toString('utf8') ?? '',
+        offset: message.offset,
+        // The producer's timestamp: event-to-decision latency includes the time spent in Kafka.
+        receivedAt: Number(message.timestamp),
+      };
       if (message.key) record.key = message.key.toString('utf8');
       records.push(record);
     }

@@ -14,6 +14,12 @@ export interface RawRecord {
   key?: string;
   /** This record's own position within its partition. */
   offset: string;
+  /**
+   * Wall-clock time the record entered the system (a Kafka producer's timestamp, the simulator's
+   * schedule), when known: where the event-to-decision latency is measured from. Defaults to
+   * the moment the batch reaches the runtime.
+   */
+  receivedAt?: number;
 }
 
 export interface SourceBatch {

@@ -12,11 +12,16 @@ export interface SimulatorSourceOptions extends SimulationOptions {
   ratePerSec?: number;
   /** Most records per batch. Default 500. */
   batchSize?: number;
+  /**
+   * When paced, a batch holds at most this much wall time's worth of records (default 20 ms):
+   * records wait in the batch that long at most, which bounds their event-to-decision latency.
+   */
+  pacedBatchMs?: number;
 }
 
 const PARTITION = 0;
 /** When paced, a batch holds at most this much wall time's worth, so slow rates still trickle. */
-const PACED_BATCH_MS = 100;
+const PACED_BATCH_MS = 20;
 /** Behind schedule (slow handler), at most this much is made up for in a burst. */
 const MAX_CATCH_UP_MS = 1_000;
 const SKIP_CHUNK = 100_000;
@@ -90,7 +95,7 @@ export class SimulatorSource implements Source {
     }
     const paced = this.ratePerSec > 0;
     const batchLimit = paced
-      ? Math.max(1, Math.min(this.batchSize, Math.floor((this.ratePerSec * PACED_BATCH_MS) / 1000)))
+      ? Math.max(1, Math.min(this.batchSize, Math.floor((this.ratePerSec * (this.options.pacedBatchMs ?? PACED_BATCH_MS)) / 1000)))
       : this.batchSize;
     /** Wall time at which the next batch is due, when paced. */
     let due = Date.now();
@@ -111,6 +116,12 @@ export class SimulatorSource implements Source {
         if (records.length === batchLimit) break;
       }
       if (records.length === 0) break;
+      if (paced) {
+        // The batch stands for the records that arrived, one every 1/rate s, until it was due.
+        const gap = 1000 / this.ratePerSec;
+        const handedOut = Math.max(due, Date.now());
+        for (let i = 0; i < records.length; i++) records[i].receivedAt = handedOut - (records.length - 1 - i) * gap;
+      }
       const batch: SourceBatch = {
         source: this.id,
         partition: PARTITION,
