@@ -138,7 +138,7 @@ describe('SimulatorSource', () => {
   it('paces batches by the wall clock at ratePerSec', async () => {
     vi.useFakeTimers({ now: 0 });
     // 1,000 records/s is cut into batches of 100 (a tenth of a second each), not 500.
-    const source = new SimulatorSource({ ...WORLD, ratePerSec: 1_000, batchSize: 500, maxEvents: 400 });
+    const source = new SimulatorSource({ ...WORLD, ratePerSec: 1_000, batchSize: 500, maxEvents: 400, pacedBatchMs: 100 });
     const handedAt: [number, number][] = [];
     const done = source.run(async (batch) => void handedAt.push([Date.now(), batch.records.length]), fresh);
     await vi.advanceTimersByTimeAsync(0);
@@ -157,7 +157,7 @@ describe('SimulatorSource', () => {
 
   it('owes no burst after a pause, and makes up at most a second after a slow handler', async () => {
     vi.useFakeTimers({ now: 0 });
-    const source = new SimulatorSource({ ...WORLD, ratePerSec: 1_000, maxEvents: 1_500 });
+    const source = new SimulatorSource({ ...WORLD, ratePerSec: 1_000, maxEvents: 1_500, pacedBatchMs: 100 });
     const handedAt: number[] = [];
     const done = source.run(async () => {
       handedAt.push(Date.now());
@@ -191,5 +191,24 @@ describe('SimulatorSource', () => {
     expect(() => new SimulatorSource({ batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new SimulatorSource({ ratePerSec: -1 })).toThrow(/ratePerSec/);
     expect(() => new SimulatorSource({ users: 0 })).toThrow(/users/);
+  });
+});
+
+describe('SimulatorSource arrival times', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('stamps each paced record with its scheduled arrival, one every 1/rate s up to the hand-out', async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const source = new SimulatorSource({ ...WORLD, ratePerSec: 1_000, maxEvents: 40 });
+    const batches: { at: number; arrivals: (number | undefined)[] }[] = [];
+    const done = source.run(async (batch) => void batches.push({ at: Date.now(), arrivals: batch.records.map((r) => r.receivedAt) }), fresh);
+    await vi.advanceTimersByTimeAsync(100);
+    await done;
+    // 20 ms batches at 1,000/s: 20 records each, the last arriving as the batch goes out.
+    expect(batches.map((b) => b.arrivals.length)).toEqual([20, 20]);
+    for (const { at, arrivals } of batches) {
+      expect(arrivals.at(-1)).toBe(at);
+      expect(arrivals[0]).toBe(at - 19);
+    }
   });
 });
