@@ -1,13 +1,15 @@
 // The baseline the replay benchmark is measured against: read the same file the same way,
-// parse each line and do one LMDB put, committing every 2,000 lines. Runs as its own process.
+// parse each line and do one LMDB put, committing as often as the replay does (its
+// `file.batchSize`, by default). Runs as its own process.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StateStore } from '../state/stateStore.js';
 import { lineBatches } from '../src/sources/lineBatches.js';
+import { loadConfig } from '../src/config/loadConfig.js';
 
-const [file, batchSize = '2000'] = process.argv.slice(2);
+const [file, batchSize = String(loadConfig().file.batchSize)] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'pushflow-bare-'));
 const store = new StateStore({ path: dir });
 const db = store.database<string, string>('bare', { encoding: 'string' });

@@ -53,7 +53,7 @@ const fileSchema = z
       .enum(['taobao', 'jsonl', 'movielens'])
       .default('jsonl')
       .describe('Record format: pushflow JSON lines, the Taobao user-behavior CSV, or MovieLens ratings.'),
-    batchSize: positiveInt().default(2000).describe('Records read per batch.'),
+    batchSize: positiveInt().default(10000).describe('Records read per batch: one LMDB commit each, so larger batches replay faster.'),
   })
   .describe('File replay input (used when `source.kind` is `file`).');
 
@@ -174,6 +174,73 @@ const triggersSchema = z
   })
   .describe('Notification triggers.');
 
+const confidenceSchema = z
+  .strictObject({
+    view: z.number().min(0).default(1).describe('Confidence of a view (a MovieLens rating below 4 stars counts as a view).'),
+    favorite: z.number().min(0).default(2).describe('Confidence of a favourite (a MovieLens rating of 4 stars or more).'),
+    addToCart: z.number().min(0).default(3).describe('Confidence of an add-to-cart.'),
+    purchase: z.number().min(0).default(4).describe('Confidence of a purchase.'),
+    max: z
+      .number()
+      .positive()
+      .default(10)
+      .describe('Cap on a user-item pair\'s confidence, which repeated events add up to.'),
+  })
+  .describe('Implicit-feedback confidence of each behaviour (0 ignores it); other behaviours are not feedback.');
+
+const recommendSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Learn recommendations from behaviour events in the pipeline.'),
+    factors: positiveInt().max(512).default(32).describe('Latent factors per user and item (eALS).'),
+    regularization: z.number().min(0).default(0.01).describe('L2 regularization of the factors (eALS lambda).'),
+    missingWeight: z
+      .number()
+      .min(0)
+      .default(16)
+      .describe('Total weight of the missing (unobserved) data, shared among items by popularity (eALS c0).'),
+    popularityExponent: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.4)
+      .describe('How strongly popular items carry more of the missing-data weight (eALS alpha; 0 spreads it evenly).'),
+    initStd: z.number().positive().default(0.01).describe('Standard deviation of the random initial factors of a new user or item.'),
+    seed: nonNegativeInt().default(42).describe('Seed of the random initial factors.'),
+    onlineIterations: positiveInt()
+      .max(10)
+      .default(1)
+      .describe('Passes over the user\'s and the item\'s factors per new interaction.'),
+    sweepIntervalSeconds: z
+      .number()
+      .min(0)
+      .default(600)
+      .describe('Wall-clock seconds between background full sweeps over all factors; 0 turns them off.'),
+    sweepChunkRows: positiveInt()
+      .default(2000)
+      .describe('Users or items a background sweep updates before yielding to the stream.'),
+    excludePurchased: z.boolean().default(true).describe('Never recommend an item the user already bought.'),
+    popularityHalfLifeHours: z
+      .number()
+      .positive()
+      .default(24)
+      .describe('Half-life of an interaction in the time-decayed popularity and category affinity.'),
+    coVisitWindow: positiveInt()
+      .max(100)
+      .default(5)
+      .describe('Each interaction counts as a co-visit with this many of the user\'s previous distinct items.'),
+    coVisitSeeds: positiveInt()
+      .max(100)
+      .default(3)
+      .describe('The user\'s most recent items that seed "viewed this, also viewed".'),
+    historyHalfWeight: z
+      .number()
+      .positive()
+      .default(20)
+      .describe('Distinct items in a user\'s history at which the blend gives matrix factorization half its full weight.'),
+    confidence: confidenceSchema.prefault({}),
+  })
+  .describe('Online recommendations: eALS matrix factorization, its fallbacks and their blend.');
+
 export const configSchema = z
   .strictObject({
     source: sourceSchema.prefault({}),
@@ -188,6 +255,7 @@ export const configSchema = z
     metrics: metricsSchema.prefault({}),
     defaults: defaultsSchema.prefault({}),
     triggers: triggersSchema.prefault({}),
+    recommend: recommendSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.source.kind === 'file' && config.file.path === undefined) {

@@ -44,7 +44,7 @@ describe('loadConfig: layers', () => {
       duplicateRate: 0,
       invalidRate: 0,
     });
-    expect(config.file).toEqual({ format: 'jsonl', batchSize: 2000 });
+    expect(config.file).toEqual({ format: 'jsonl', batchSize: 10000 });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.dataDir).toBe('./data');
     expect(config.outbox).toEqual({ maxDepth: 10000, resumeDepth: 5000, deliveryBatchSize: 200 });
