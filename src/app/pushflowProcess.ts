@@ -49,6 +49,7 @@ export class PushflowProcess {
   private stopping = false;
   private peakRss = process.memoryUsage.rss();
   private server: { port: number; close(): Promise<void> } | undefined;
+  private drainWatch: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PushflowProcessOptions) {
     const { config, metrics } = options;
@@ -127,10 +128,12 @@ export class PushflowProcess {
   /** Asks the source to stop after the batch in hand; `run` then returns. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.drainWatch !== undefined) this.source?.resume();
     await this.source?.stop();
   }
 
   async close(): Promise<void> {
+    clearInterval(this.drainWatch);
     await this.notifications.stop();
     await this.deadLetters.stop();
     this.runtime.close();
@@ -145,23 +148,31 @@ export class PushflowProcess {
     if (summary.notifications.length > 0) this.notifications.wake();
     if (summary.deadLettered > 0) this.deadLetters.wake();
     this.sampleRss();
-    if (this.runtime.outbox.depth() >= this.options.config.outbox.maxDepth) await this.holdUntilDrained(source);
+    if (this.runtime.outbox.depth() >= this.options.config.outbox.maxDepth) this.pauseUntilDrained(source);
     // Yield to the event loop so delivery, metrics scrapes and signals get their turn.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  /** Backpressure: the source waits while the outbox is over its bound, instead of dropping. */
-  private async holdUntilDrained(source: Source): Promise<void> {
+  /**
+   * Backpressure: the source pauses while the outbox is over its bound, instead of dropping.
+   * The batch handler returns at once (a Kafka consumer must keep heartbeating while paused);
+   * a poll resumes the source once delivery has drained the outbox to `resumeDepth`.
+   */
+  private pauseUntilDrained(source: Source): void {
+    if (this.drainWatch !== undefined) return;
     const { maxDepth, resumeDepth } = this.options.config.outbox;
     const metrics = this.options.metrics;
     source.pause();
     metrics?.sourcePaused.set({ source: source.id }, 1);
     this.options.log?.(`outbox at ${this.runtime.outbox.depth()} >= ${maxDepth}: pausing ${source.id}`);
-    while (this.runtime.outbox.depth() > resumeDepth && !this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, BACKPRESSURE_POLL_MS));
-    }
-    source.resume();
-    metrics?.sourcePaused.set({ source: source.id }, 0);
+    this.drainWatch = setInterval(() => {
+      if (this.runtime.outbox.depth() > resumeDepth && !this.stopping) return;
+      clearInterval(this.drainWatch);
+      this.drainWatch = undefined;
+      source.resume();
+      metrics?.sourcePaused.set({ source: source.id }, 0);
+      this.options.log?.(`outbox at ${this.runtime.outbox.depth()} <= ${resumeDepth}: resuming ${source.id}`);
+    }, BACKPRESSURE_POLL_MS);
   }
 
   private tick(sourceId: string): void {
