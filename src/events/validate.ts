@@ -184,11 +184,25 @@ function eventTime(value: unknown, now: number, limits: ValidationLimits): numbe
   else if (typeof value === 'string' && value.length <= 40) time = Date.parse(value);
   else throw new InvalidField('time', `expected epoch milliseconds or an ISO 8601 string, got ${describe(value)}`);
   if (!Number.isFinite(time)) throw new InvalidField('time', `not a valid time: ${JSON.stringify(value)}`);
-  if (time < limits.minTime) throw new InvalidField('time', `${new Date(time).toISOString()} is before ${new Date(limits.minTime).toISOString()}`);
-  if (time > now + limits.maxFutureSkewMs) {
-    throw new InvalidField('time', `${new Date(time).toISOString()} is more than ${limits.maxFutureSkewMs / 60_000} min in the future`);
-  }
+  const problem = timeProblem(time, now, limits);
+  if (problem !== undefined) throw new InvalidField('time', problem);
   return Math.floor(time);
+}
+
+/** Why a finite epoch-ms event time is absurd, or undefined when it is plausible. */
+export function timeProblem(time: number, now: number, limits: ValidationLimits): string | undefined {
+  if (time < limits.minTime) return `${new Date(time).toISOString()} is before ${new Date(limits.minTime).toISOString()}`;
+  if (time > now + limits.maxFutureSkewMs) {
+    return `${new Date(time).toISOString()} is more than ${limits.maxFutureSkewMs / 60_000} min in the future`;
+  }
+  return undefined;
+}
+
+/** Why a CSV cell cannot be an id, or undefined when it can. */
+export function idProblem(cell: string): string | undefined {
+  if (cell.length === 0) return 'empty';
+  if (cell.length > MAX_ID_LENGTH) return `longer than ${MAX_ID_LENGTH} characters`;
+  return undefined;
 }
 
 function requiredId(input: Record<string, unknown>, field: string): string {

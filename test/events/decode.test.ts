@@ -35,3 +35,11 @@ describe('record decoders', () => {
     expect(decode('json', `"${'é'.repeat(600)}"`)).toMatchObject({ ok: false, field: 'payload' });
   });
 });
+
+describe('CSV id cells', () => {
+  it('names an empty id column', () => {
+    expect(decode('taobao', ',2,3,pv,1511658000')).toMatchObject({ ok: false, field: 'user_id' });
+    expect(decode('taobao', '1,2,,pv,1511658000')).toMatchObject({ ok: false, field: 'category_id' });
+    expect(decode('movielens', '1,,4.0,964982703')).toMatchObject({ ok: false, field: 'movieId' });
+  });
+});
