@@ -62,8 +62,10 @@ describe('SIGKILL and restart (file replay through the real binary)', () => {
     const crashed = join(dir, 'crashed');
     let kills = 0;
     let final: Exit | undefined;
+    // Kill ever later (start-up alone takes most of a second), so that every run makes some progress
+    // and one finally finishes on a slow machine as on a fast one.
     for (let attempt = 0; attempt < 40 && final === undefined; attempt++) {
-      const run = await replay(file, crashed, 700 + ((attempt * 137) % 700));
+      const run = await replay(file, crashed, 800 + attempt * 250 + ((attempt * 137) % 300));
       if (run.signal === 'SIGKILL') kills++;
       else final = run;
     }
