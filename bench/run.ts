@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { replayBench } from './replayBench.js';
 import { latencyBench } from './latencyBench.js';
+import { kafkaBench } from './kafkaBench.js';
+import { kafkaJarsPresent } from '../src/kafka/localBroker.js';
 
 const TAOBAO_SLICE = '../shared/data/taobao/UserBehavior-2h-slice.csv';
 const wanted = new Set(process.argv.slice(2));
@@ -16,3 +18,8 @@ if (want('replay')) {
   else console.log('replay', JSON.stringify(await replayBench(TAOBAO_SLICE), null, 2));
 }
 if (want('latency')) console.log('latency', JSON.stringify(await latencyBench(2000, 30), null, 2));
+if (want('kafka')) {
+  if (!existsSync(TAOBAO_SLICE)) console.log(`kafka: skipped, ${TAOBAO_SLICE} not found`);
+  else if (!kafkaJarsPresent()) console.log('kafka: skipped, Kafka jars missing (bash scripts/kafka/fetch-jars.sh)');
+  else console.log('kafka', JSON.stringify(await kafkaBench(TAOBAO_SLICE), null, 2));
+}

@@ -1,5 +1,8 @@
-import { mergeMap, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { Timer, TimerStore } from '../state/timerStore.js';
+import { fanOut } from './fanOut.js';
+
+const NONE: never[] = [];
 
 /**
  * Turns watermark advances into the timers of `timers` that became due, earliest first; each
@@ -13,5 +16,5 @@ import type { Timer, TimerStore } from '../state/timerStore.js';
  * @see TimerStore
  */
 export function dueTimers<P>(timers: TimerStore<P>): OperatorFunction<number, Timer<P>> {
-  return mergeMap((watermark) => (timers.hasDue(watermark) ? timers.takeDue(watermark) : []));
+  return fanOut((watermark) => (timers.hasDue(watermark) ? timers.takeDue(watermark) : NONE));
 }

@@ -22,6 +22,9 @@ export class StateStore {
     mkdirSync(options.path, { recursive: true });
     this.root = open({
       path: options.path,
+      // Always a folder: lmdb-js would otherwise take a path with a dot in its last part
+      // (`./data.v2`, mktemp's `/tmp/tmp.XXXX`) for a single-file environment and fail on the folder.
+      noSubdir: false,
       maxDbs: 64,
       noSync: options.flushEachCommit === false,
       // Values are plain objects; msgpack with structures keeps them small and fast.

@@ -1,6 +1,9 @@
 // Durable timers, one named store per pipeline: set, cancel, and take the ones that are due.
 // Kept as [due, id] -> payload for due-order scans plus id -> due for cancelling by id; the
 // earliest due time is cached so that asking "anything due?" per event costs no read.
+// The store does not know which clock `due` is on: `operators/dueTimers` fires them on the
+// event-time watermark, `operators/dueByClock` on processing time. Either way a timer is taken
+// out in the transaction that acts on it, so it fires once, and late (once) after downtime.
 
 import type { Database } from 'lmdb';
 import type { StateStore } from './stateStore.js';
@@ -79,5 +82,10 @@ export class TimerStore<P> {
 
   pending(): number {
     return this.dueById.getCount();
+  }
+
+  /** Ids of the pending timers, e.g. to rebuild an in-memory "has a timer?" set after a restart. */
+  *ids(): Iterable<string> {
+    yield* this.dueById.getKeys();
   }
 }

@@ -4,21 +4,35 @@
 
 import type { PushflowConfig } from '../config/schema.js';
 import type { Source, SourceBatch } from '../sources/source.js';
+import type { Channel } from '../events/types.js';
 import type { DeadLetter, Notification, Sink } from '../sinks/sink.js';
 import { PipelineRuntime } from '../runtime/pipelineRuntime.js';
 import type { PipelineDefinition } from '../runtime/pipeline.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { OutboxDelivery } from '../delivery/outboxDelivery.js';
+import { NotificationDelivery, type NotificationDeadLetter } from '../delivery/notificationDelivery.js';
+import { SinkRouter } from '../delivery/sinkRouter.js';
+import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
+import { DeliveryAttempts } from '../../state/deliveryAttempts.js';
+import { buildChannelSinks, buildNotificationDeadLetterSink } from './buildSinks.js';
 import type { PushflowMetrics } from '../observability/metrics.js';
 import { promRuntimeMetrics } from '../observability/promRuntimeMetrics.js';
 import { startObservabilityServer } from '../observability/httpServer.js';
 import { StateStore } from '../../state/stateStore.js';
+import { BehaviorModelService } from '../behavior/behaviorModelService.js';
 
 export interface PushflowProcessOptions {
   config: PushflowConfig;
   pipelines: PipelineDefinition[];
+  /** The default notification sink (`sinks.notifications`). */
   notificationSink: Sink<Notification>;
+  /** Sinks of channels routed elsewhere; default: built from `sinks.routes`. */
+  channelSinks?: Partial<Record<Channel, Sink<Notification>>>;
   deadLetterSink: Sink<DeadLetter>;
+  /** Where undeliverable notifications go; default: `sinks.notificationDeadLetterPath`. */
+  notificationDeadLetterSink?: Sink<NotificationDeadLetter>;
+  /** Best-send-time inputs (profiles, segments, behaviour model) for the policy. */
+  signals?: SendTimeSignals;
   metrics?: PushflowMetrics;
   clock?: Clock;
   /** Fire event-time timers on a quiet stream by letting the watermark follow the clock. */
@@ -42,7 +56,11 @@ const BACKPRESSURE_POLL_MS = 50;
 export class PushflowProcess {
   readonly store: StateStore;
   readonly runtime: PipelineRuntime;
-  private readonly notifications: OutboxDelivery<Notification>;
+  /** The behaviour model (scorer and background trainer), when `behavior.enabled`. */
+  readonly behavior: BehaviorModelService | undefined;
+  private readonly notifications: NotificationDelivery;
+  private readonly sinks: SinkRouter;
+  private readonly notificationDeadLetterSink: Sink<NotificationDeadLetter>;
   private readonly deadLetters: OutboxDelivery<DeadLetter>;
   private readonly clock: Clock;
   private source: Source | undefined;
@@ -55,6 +73,7 @@ export class PushflowProcess {
     const { config, metrics } = options;
     this.clock = options.clock ?? systemClock;
     this.store = new StateStore({ path: config.dataDir });
+    this.behavior = config.behavior.enabled ? new BehaviorModelService({ config, store: this.store, metrics, log: options.log }) : undefined;
     this.runtime = new PipelineRuntime({
       config,
       store: this.store,
@@ -63,19 +82,35 @@ export class PushflowProcess {
       metrics: metrics ? promRuntimeMetrics(metrics) : undefined,
       pipelineMetrics: metrics,
       log: options.log,
+      signals: options.signals,
     });
-    this.notifications = new OutboxDelivery(this.runtime.outbox, options.notificationSink, {
-      batchSize: config.outbox.deliveryBatchSize,
-      onDelivered: (items) => {
-        for (const item of items) metrics?.notifications.inc({ type: item.type, channel: item.channel, outcome: 'sent' });
-        metrics?.deliveryAttempts.inc({ sink: options.notificationSink.name, outcome: 'success' });
-        metrics?.outboxDepth.set(this.runtime.outbox.depth());
+    this.sinks = new SinkRouter(options.notificationSink, options.channelSinks ?? buildChannelSinks(config, options.notificationSink));
+    this.notificationDeadLetterSink = options.notificationDeadLetterSink ?? buildNotificationDeadLetterSink(config);
+    const { delivery } = config;
+    this.notifications = new NotificationDelivery(
+      this.runtime.outbox,
+      this.sinks,
+      { receipts: this.runtime.decisions.receipts, attempts: new DeliveryAttempts(this.store) },
+      this.notificationDeadLetterSink,
+      {
+        batchSize: config.outbox.deliveryBatchSize,
+        scanWindow: delivery.scanWindow,
+        maxAttempts: delivery.maxAttempts,
+        initialBackoffMs: delivery.initialBackoffMs,
+        maxBackoffMs: delivery.maxBackoffMs,
+        breakerFailures: delivery.breakerFailures,
+        breakerOpenMs: delivery.breakerOpenMs,
+        onOutcome: (item, outcome) => metrics?.notifications.inc({ type: item.type, channel: item.channel, outcome }),
+        onAttempt: (sink, ok) => metrics?.deliveryAttempts.inc({ sink, outcome: ok ? 'success' : 'failure' }),
+        onRetry: (sink, count) => metrics?.deliveryRetries.inc({ sink }, count),
+        onBreaker: (sink, state) => {
+          metrics?.sinkCircuitOpen.set({ sink }, state === 'open' ? 1 : state === 'half_open' ? 0.5 : 0);
+          options.log?.(`sink ${sink}: circuit ${state}`);
+        },
+        onDepth: (depth) => metrics?.outboxDepth.set(depth),
+        log: options.log,
       },
-      onFailed: (error, attempt) => {
-        metrics?.deliveryAttempts.inc({ sink: options.notificationSink.name, outcome: 'failure' });
-        options.log?.(`sink ${options.notificationSink.name} failed (attempt ${attempt}): ${(error as Error).message}`);
-      },
-    });
+    );
     this.deadLetters = new OutboxDelivery(this.runtime.deadLetters, options.deadLetterSink, {
       batchSize: config.outbox.deliveryBatchSize,
       onDelivered: (items) => {
@@ -101,13 +136,16 @@ export class PushflowProcess {
 
   /** Runs the source to its end (a file) or until `stop()`; then delivers what is queued. */
   async run(source: Source): Promise<RunReport> {
+    // Before the stream starts: loading TensorFlow.js blocks the event loop for a second or more.
+    await this.behavior?.start();
     this.source = source;
     const started = performance.now();
     this.notifications.start();
     this.deadLetters.start();
     const ticker = this.options.idleTicks ? setInterval(() => this.tick(source.id), IDLE_TICK_MS) : undefined;
     try {
-      await source.run((batch) => this.handle(source, batch), (id, partition) => this.runtime.offsets.get(id, partition));
+      // A stop asked for while the behaviour model loaded (no source to tell yet) is honoured here.
+      if (!this.stopping) await source.run((batch) => this.handle(source, batch), (id, partition) => this.runtime.offsets.get(id, partition));
     } finally {
       if (ticker) clearInterval(ticker);
     }
@@ -134,11 +172,14 @@ export class PushflowProcess {
 
   async close(): Promise<void> {
     clearInterval(this.drainWatch);
+    // A source that ended (a replay) lets a training round in progress finish; a signal abandons it.
+    await this.behavior?.stop({ finishRound: !this.stopping });
     await this.notifications.stop();
     await this.deadLetters.stop();
     this.runtime.close();
     await this.server?.close();
-    await this.options.notificationSink.close();
+    await this.sinks.close();
+    await this.notificationDeadLetterSink.close();
     await this.options.deadLetterSink.close();
     await this.store.close();
   }
@@ -184,13 +225,15 @@ export class PushflowProcess {
   private async finishDelivery(): Promise<void> {
     await this.notifications.stop();
     await this.deadLetters.stop();
-    for (const [name, delivery] of [['dead letters', this.deadLetters], ['notifications', this.notifications]] as const) {
-      try {
-        await delivery.drain();
-      } catch (error) {
-        this.options.log?.(`could not deliver all ${name} before exit (kept in the outbox): ${(error as Error).message}`);
-      }
+    try {
+      await this.deadLetters.drain();
+    } catch (error) {
+      this.options.log?.(`could not deliver all dead letters before exit (kept in the outbox): ${(error as Error).message}`);
     }
+    // A source that ended (a replay) waits out retries until each notification is sent or
+    // dead-lettered; a stop on a signal leaves what is not ready in the outbox for the next start.
+    await this.notifications.drain(!this.stopping);
+    if (this.runtime.outbox.depth() > 0) this.options.log?.(`${this.runtime.outbox.depth()} notifications kept in the outbox for the next start`);
   }
 
   private sampleRss(): void {

@@ -2,7 +2,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config/loadConfig.js';
-import type { PushflowConfig } from '../config/schema.js';
+import { SINK_KINDS, type PushflowConfig } from '../config/schema.js';
 import { UsageError } from './usage.js';
 
 export const COMMON_OPTIONS = {
@@ -20,7 +20,7 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-const SINKS = ['stdout', 'jsonl', 'kafka'];
+const SINKS: readonly string[] = SINK_KINDS;
 
 /** Loads the configuration with the shared flags applied on top. */
 export function configFromFlags(values: Record<string, unknown>, overrides: Record<string, unknown> = {}): PushflowConfig {

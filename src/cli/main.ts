@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// The one pushflow binary: `pushflow run | replay | help`. Parses flags, loads and validates the
+// The one pushflow binary: `pushflow run | replay | eval | inspect | segments | help`. Parses flags, loads and validates the
 // configuration (failing fast with the path of a bad key), and runs a PushflowProcess.
 
 import { ConfigError } from '../config/configError.js';
 import { runCommand } from './runCommand.js';
 import { replayCommand } from './replayCommand.js';
+import { evalRecsCommand } from './evalRecsCommand.js';
+import { evalBehaviorCommand } from './evalBehaviorCommand.js';
+import { inspectCommand } from './inspectCommand.js';
+import { segmentsCommand } from './segmentsCommand.js';
 import { UsageError, USAGE } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -14,6 +18,12 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'replay':
       return replayCommand(rest);
+    case 'eval':
+      return evalCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
+    case 'segments':
+      return segmentsCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -22,6 +32,19 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     default:
       throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** `pushflow eval SUBJECT ...`: offline evaluations, one subcommand per subject. */
+async function evalCommand(args: string[]): Promise<number> {
+  const [subject, ...rest] = args;
+  switch (subject) {
+    case 'recs':
+      return evalRecsCommand(rest);
+    case 'behavior':
+      return evalBehaviorCommand(rest);
+    default:
+      throw new UsageError(subject === undefined ? 'eval needs a subject: "eval recs" or "eval behavior"' : `unknown eval subject "${subject}"`);
   }
 }
 

@@ -20,7 +20,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   });
   const source = new FileSource({ path: positionals[0], format, batchSize: config.file.batchSize });
   const showProgress = process.stderr.isTTY === true;
-  const report = await runToCompletion(config, source, {
+  const report = await runToCompletion(config, () => source, {
     idleTicks: false,
     onProgress: showProgress
       ? (pushflow) => process.stderr.write(`\r${pushflow.runtime.totals.events.toLocaleString('en-US')} events…`)

@@ -16,7 +16,7 @@ export async function runCommand(args: string[]): Promise<number> {
     overrides.source = { kind: values.source };
   }
   const config = configFromFlags(values, overrides);
-  const report = await runToCompletion(config, buildSource(config), { idleTicks: true });
+  const report = await runToCompletion(config, (metrics) => buildSource(config, metrics), { idleTicks: true });
   logLine(`stopped after ${report.totals.events} events; ${report.outboxDepth} notifications left in the outbox`);
   if (values.json) process.stdout.write(`${JSON.stringify(reportSummary(report))}\n`);
   return 0;

@@ -5,15 +5,18 @@ import { createMetrics } from '../observability/metrics.js';
 import { PushflowProcess, type RunReport } from '../app/pushflowProcess.js';
 import { buildDeadLetterSink, buildNotificationSink } from '../app/buildSinks.js';
 import type { Source } from '../sources/source.js';
+import type { PushflowMetrics } from '../observability/metrics.js';
 import { ALL_PIPELINES } from '../../pipelines/index.js';
 import { logLine } from './commonOptions.js';
 
+/** Runs the source built by `makeSource` (which gets the metrics, e.g. for consumer lag) to its end or a signal. */
 export async function runToCompletion(
   config: PushflowConfig,
-  source: Source,
+  makeSource: (metrics: PushflowMetrics) => Source,
   options: { idleTicks: boolean; onProgress?: (process: PushflowProcess) => void },
 ): Promise<RunReport> {
   const metrics = createMetrics();
+  const source = makeSource(metrics);
   const pushflow = new PushflowProcess({
     config,
     pipelines: ALL_PIPELINES,

@@ -13,6 +13,21 @@ Usage:
       Runs the whole pipeline over FILE in event time as fast as it can, then exits 0.
       Notifications go to <data-dir>/notifications.jsonl unless --sink says otherwise.
       With --json the last line of stdout is a JSON summary of the run.
+  pushflow eval recs --data FILE --format taobao|movielens [--k 10] [--seen exclude|allow]
+                     [--models eals,popularity,covisit,category,hybrid,random] [--json]
+      Prequential evaluation of the recommenders: train on the first 90% of the interactions by
+      time, then recommend top-K before learning each later one. Prints HR@K, NDCG@K, Recall@20,
+      update throughput and recommend latency per model (docs/RECOMMENDATIONS.md).
+  pushflow eval behavior --data FILE --format taobao|jsonl|movielens [--test-days 2] [--json]
+      Trains the behaviour model (GRU) on the days before the last N and compares it on those days
+      with baselines: next-category Recall@5 and MRR@5 (Markov chain, most popular, own history),
+      purchase-in-24h AUC (RFM logistic regression), active-hour log-loss (own hour histogram),
+      training throughput and scoring speed (docs/BEHAVIOR.md).
+  pushflow inspect user ID [--data-dir DIR] [--json]
+      What pushflow knows about one user in the data directory of a run or replay: settings,
+      profile (counts, RFM, category affinity, hour-of-week activity...), segment, window aggregates.
+  pushflow segments [--data-dir DIR] [--json]
+      The user segments: sizes, descriptions and centroids in the features' units (docs/PROFILES.md).
   pushflow help
 
 Every setting can also come from the YAML file (--config or $PUSHFLOW_CONFIG) or from

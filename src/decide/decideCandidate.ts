@@ -1,8 +1,7 @@
-// The decision seam: a candidate becomes a notification for a channel, or is suppressed with a
-// reason. For now it checks consent and picks the first consented channel; issue #7 adds quiet
-// hours, caps, send time and rate limits as separate policy modules behind this same function.
+// The first, policy-free decision (consent, first consented channel, in-code templates), kept
+// for callers outside the runtime. The runtime decides with DecisionEngine (decisionEngine.ts):
+// the policy chain of consent, channel choice, quiet hours, send time, caps and rate limits.
 
-import { createHash } from 'node:crypto';
 import type { CatalogStore } from '../../state/catalogStore.js';
 import type { UserStore } from '../../state/userStore.js';
 import type { Channel } from '../events/types.js';
@@ -19,9 +18,8 @@ export interface DecisionDefaults {
 
 export type Decision = { notification: Notification } | { suppressed: string; candidate: NotificationCandidate };
 
-export function notificationId(dedupeKey: string): string {
-  return createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 24);
-}
+import { notificationId } from './decisionEngine.js';
+export { notificationId };
 
 export function decideCandidate(
   candidate: NotificationCandidate,

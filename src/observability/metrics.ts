@@ -23,6 +23,15 @@ export const BATCH_SIZE_BUCKETS = [1, 3, 10, 32, 100, 316, 1000, 3162, 10000];
 /** Latency from 0.5 ms to 10 s in 1-2.5-5 steps: sub-millisecond decisions up to stalls. */
 export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** An online recommendation update takes tens of microseconds: 10 us to 25 ms. */
+export const RECS_UPDATE_BUCKETS_SECONDS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.025];
+
+/** A full background sweep: 50 ms to 5 min. */
+export const RECS_SWEEP_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/** Behaviour model: a training round takes seconds to minutes (1 s to 30 min). */
+export const BEHAVIOR_TRAINING_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1800];
+
 export interface CreateMetricsOptions {
   /** Also export process metrics (CPU, memory, event-loop lag, GC); tests usually skip them. */
   collectDefaultMetrics?: boolean;
@@ -148,6 +157,136 @@ export function createMetrics(registry: Registry = new Registry(), options: Crea
       name: name('delivery_attempts_total'),
       help: `Sends attempted per sink, by outcome (${DELIVERY_OUTCOMES.join(', ')}).`,
       labelNames: ['sink', 'outcome'] as const,
+      registers,
+    }),
+    notificationsDeferred: new Counter({
+      name: name('notifications_deferred_total'),
+      help: 'Notifications held for later by the policy, by reason (quiet_hours, send_time, rate_limit).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    scheduledSends: new Gauge({
+      name: name('scheduled_sends'),
+      help: 'Notifications held for a later send (durable event-time timers).',
+      registers,
+    }),
+    sinkCircuitOpen: new Gauge({
+      name: name('sink_circuit_state'),
+      help: 'Circuit breaker of each sink: 0 closed, 0.5 half-open (one probe), 1 open.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    deliveryRetries: new Counter({
+      name: name('delivery_retries_total'),
+      help: 'Notifications scheduled for another attempt after a transient failure, by sink.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    windowLateEvents: new Counter({
+      name: name('window_late_events_total'),
+      help: 'Events that arrived after their event-time window closed (past its grace period), left out of it, by window.',
+      labelNames: ['window'] as const,
+      registers,
+    }),
+    windowStateEntries: new Gauge({
+      name: name('window_state_entries'),
+      help: 'Open windows (per key) held by a windowed operator, by window.',
+      labelNames: ['window'] as const,
+      registers,
+    }),
+    segmentSize: new Gauge({
+      name: name('segment_size'),
+      help: 'Users currently assigned to each segment.',
+      labelNames: ['segment'] as const,
+      registers,
+    }),
+    segmentInertia: new Gauge({
+      name: name('segment_inertia'),
+      help: 'Mean squared standardized distance of the last mini-batch of profile vectors to their nearest centroid (k-means inertia per user).',
+      registers,
+    }),
+    segmentCentroidDrift: new Gauge({
+      name: name('segment_centroid_drift'),
+      help: 'Mean standardized distance the centroids moved in the last mini-batch update.',
+      registers,
+    }),
+    segmentReseeds: new Counter({
+      name: name('segment_reseeds_total'),
+      help: 'Segments that died out (too little weight) and were re-seeded from the reservoir sample.',
+      registers,
+    }),
+    recsUpdateSeconds: new Histogram({
+      name: name('recs_update_seconds'),
+      help: 'Wall-clock time of one online recommendation update (eALS user and item rows, fallbacks, LMDB writes).',
+      buckets: RECS_UPDATE_BUCKETS_SECONDS,
+      registers,
+    }),
+    recsModelRows: new Gauge({
+      name: name('recs_model_rows'),
+      help: 'Rows of the eALS model, by side (user, item).',
+      labelNames: ['side'] as const,
+      registers,
+    }),
+    recsSweepSeconds: new Histogram({
+      name: name('recs_sweep_seconds'),
+      help: 'Wall-clock time of one background full eALS sweep, chunks and yields included.',
+      buckets: RECS_SWEEP_BUCKETS_SECONDS,
+      registers,
+    }),
+    digestCollapsed: new Counter({
+      name: name('digest_collapsed_total'),
+      help: 'Candidates folded into a digest message instead of going out alone, by trigger type.',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    triggersCancelled: new Counter({
+      name: name('triggers_cancelled_total'),
+      help: 'Pending trigger timers cancelled before they fired, by trigger type and reason (add_to_cart, purchase, returned...).',
+      labelNames: ['type', 'reason'] as const,
+      registers,
+    }),
+    campaignAudience: new Counter({
+      name: name('campaign_audience_total'),
+      help: 'Users assigned to a configured segment campaign, by campaign id and group (treatment, holdout).',
+      labelNames: ['campaign', 'group'] as const,
+      registers,
+    }),
+    behaviorTrainingSeconds: new Histogram({
+      name: name('behavior_training_seconds'),
+      help: 'Wall-clock time of one background training round of the behaviour model (sampling, training, holdout, save).',
+      buckets: BEHAVIOR_TRAINING_BUCKETS_SECONDS,
+      registers,
+    }),
+    behaviorTrainingSequencesPerSecond: new Gauge({
+      name: name('behavior_training_sequences_per_second'),
+      help: 'Training throughput of the last behaviour-model round (sequences per second, epochs counted).',
+      registers,
+    }),
+    behaviorTrainingRounds: new Counter({
+      name: name('behavior_model_rounds_total'),
+      help: 'Behaviour-model training rounds by outcome: swapped (the new model beat the current one on the holdout), kept (it did not), skipped (too little data), failed.',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    behaviorTrainingMaxStallSeconds: new Gauge({
+      name: name('behavior_training_max_stall_seconds'),
+      help: 'Longest single stretch the behaviour-model trainer held the main event loop (LMDB sampling chunk, model swap, or a training step when it runs on the main thread).',
+      registers,
+    }),
+    behaviorModelVersion: new Gauge({
+      name: name('behavior_model_version'),
+      help: 'Version of the behaviour model in service (0: none yet, scores come from the user history alone).',
+      registers,
+    }),
+    behaviorScoringSeconds: new Histogram({
+      name: name('behavior_scoring_seconds'),
+      help: 'Wall-clock time of one batched scoring call of the behaviour model (cache misses only).',
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    behaviorUsersScored: new Counter({
+      name: name('behavior_users_scored_total'),
+      help: 'Users scored by the behaviour model (cache misses; cached scores are not counted).',
       registers,
     }),
     buildInfo,

@@ -11,6 +11,7 @@ import type { CatalogStore } from '../../state/catalogStore.js';
 import type { UserStore } from '../../state/userStore.js';
 import type { Clock } from './clock.js';
 import type { PushflowMetrics } from '../observability/metrics.js';
+import type { TriggerPorts } from '../../pipelines/ports.js';
 
 /** A reason to notify a user, before policy and rendering decide whether, when and how. */
 export interface NotificationCandidate {
@@ -32,6 +33,11 @@ export interface PipelineContext {
   readonly config: PushflowConfig;
   /** Event time: emits each time the watermark advances, before the event that advanced it. */
   readonly watermark$: Observable<number>;
+  /**
+   * Emits once at the end of each batch (and of each idle tick), inside its transaction, before
+   * the commit: where state kept in memory during the batch is written back to LMDB.
+   */
+  readonly batchEnd$: Observable<void>;
   /** Processing time (virtual under the test driver). */
   readonly clock: Clock;
   readonly state: StateStore;
@@ -41,6 +47,12 @@ export interface PipelineContext {
   timers<P>(name: string): TimerStore<P>;
   /** Prometheus metrics, when the process exports them (absent under the test driver). */
   readonly metrics?: PushflowMetrics;
+  /**
+   * What triggers ask of the models (recommendations, segments, profiles, behaviour), where
+   * the process has them; read on each call, so they may be filled in after the graphs are
+   * built. Triggers fall back to built-in answers for what is missing (`pipelines/ports.ts`).
+   */
+  readonly ports?: Partial<TriggerPorts>;
 }
 
 export interface PipelineDefinition {

@@ -12,7 +12,8 @@ import { recordDecoder, type RecordDecoder } from '../events/decode.js';
 import { eventTypeLabel, type PushflowEvent } from '../events/types.js';
 import type { RecordFormat, SourceBatch } from '../sources/source.js';
 import type { DeadLetter, Notification } from '../sinks/sink.js';
-import { decideCandidate } from '../decide/decideCandidate.js';
+import { DecisionEngine, type DecisionResult } from '../decide/decisionEngine.js';
+import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
 import { StateStore } from '../../state/stateStore.js';
 import { SourceOffsets } from '../../state/sourceOffsets.js';
 import { ExpiringIdSet } from '../../state/expiringIdSet.js';
@@ -43,6 +44,8 @@ export interface PipelineRuntimeOptions {
   /** Handed to pipelines for their own metrics. */
   pipelineMetrics?: PushflowMetrics;
   log?: (message: string) => void;
+  /** Best-send-time inputs (profiles, segments, behaviour model); absent: the platform's own pattern. */
+  signals?: SendTimeSignals;
 }
 
 interface RunningGraph {
@@ -61,16 +64,21 @@ export class PipelineRuntime {
   readonly deadLetters: Outbox<DeadLetter>;
   readonly catalog: CatalogStore;
   readonly users: UserStore;
+  /** The policy chain, rendering and their state (src/decide). */
+  readonly decisions: DecisionEngine;
   readonly totals = new RunTotals();
 
   private readonly progress: StreamProgressStore;
   private readonly watermark: WatermarkTracker;
   private readonly watermark$ = new Subject<number>();
+  private readonly batchEnd$ = new Subject<void>();
   private readonly graphs: RunningGraph[] = [];
   private readonly timerStores = new Map<string, TimerStore<unknown>>();
   private readonly decoders = new Map<string, RecordDecoder>();
   private readonly context: PipelineContext;
   private pending: NotificationCandidate[] = [];
+  /** Messages the policy held for later in the open batch, by reason. */
+  private deferred = new Map<string, number>();
   private summary!: BatchSummary;
   private ingestedAt = 0;
   private committedCounts: CommittedCounts;
@@ -86,6 +94,7 @@ export class PipelineRuntime {
     this.deadLetters = new Outbox<DeadLetter>(store, 'outbox:dead-letters');
     this.catalog = new CatalogStore(store);
     this.users = new UserStore(store);
+    this.decisions = new DecisionEngine({ config, store, users: this.users, catalog: this.catalog, issued: this.issued, signals: options.signals });
     this.progress = new StreamProgressStore(store);
     this.watermark = new WatermarkTracker(config.time);
     const saved = this.progress.get();
@@ -95,6 +104,7 @@ export class PipelineRuntime {
     this.context = {
       config,
       watermark$: this.watermark$.asObservable(),
+      batchEnd$: this.batchEnd$.asObservable(),
       clock: options.clock,
       state: store,
       catalog: this.catalog,
@@ -134,7 +144,9 @@ export class PipelineRuntime {
     this.ingestedAt = now;
     this.summary = RunTotals.emptySummary();
     const decode = this.decoder(batch.format, batch.liveEventTime === true);
+    this.deferred = new Map();
     this.options.store.transaction(() => {
+      this.applyDeliveryReceipts();
       for (const record of batch.records) {
         this.summary.events++;
         this.ingestedAt = record.receivedAt ?? now;
@@ -146,6 +158,7 @@ export class PipelineRuntime {
         }
         this.ingest(decoded.event, batch, record.offset, now);
       }
+      this.endBatch();
       this.offsets.set(batch.source, batch.partition, batch.nextOffset);
       this.commitProgress();
     });
@@ -164,8 +177,11 @@ export class PipelineRuntime {
     const started = performance.now();
     this.ingestedAt = now;
     this.summary = RunTotals.emptySummary();
+    this.deferred = new Map();
     this.options.store.transaction(() => {
+      this.applyDeliveryReceipts();
       this.emitWatermark(this.watermark.current());
+      this.endBatch();
       this.commitProgress();
     });
     this.afterCommit(source, performance.now() - started);
@@ -178,6 +194,7 @@ export class PipelineRuntime {
       graph.input.complete();
     }
     this.watermark$.complete();
+    this.batchEnd$.complete();
   }
 
   private ingest(event: PushflowEvent, batch: SourceBatch, offset: string, now: number): void {
@@ -196,11 +213,30 @@ export class PipelineRuntime {
       graph.input.next(event);
       if (graph.failure !== undefined) this.recoverGraph(graph, batch, offset, event);
     }
+    this.decisions.observe(event);
     this.decidePending();
   }
 
   private emitWatermark(watermark: number): void {
     this.watermark$.next(watermark);
+    for (const graph of this.graphs) {
+      if (graph.failure !== undefined) this.recoverGraph(graph);
+    }
+    this.decidePending();
+    // Messages the policy held (quiet hours, send time, rate-limit slots) whose time has come.
+    for (const result of this.decisions.releaseDue(watermark)) this.recordDecision(result);
+  }
+
+  /** Delivery receipts written since the last batch: engagement, decision log, fallbacks on the next channel. */
+  private applyDeliveryReceipts(): void {
+    const { fallbacks } = this.decisions.applyReceipts(this.watermark.current());
+    for (const result of fallbacks) this.recordDecision(result);
+  }
+
+  /** Lets pipelines write back what they kept in memory during the batch, inside its transaction. */
+  private endBatch(): void {
+    this.decisions.endBatch(this.watermark.current());
+    this.batchEnd$.next();
     for (const graph of this.graphs) {
       if (graph.failure !== undefined) this.recoverGraph(graph);
     }
@@ -211,23 +247,25 @@ export class PipelineRuntime {
     if (this.pending.length === 0) return;
     const candidates = this.pending;
     this.pending = [];
-    const { users, catalog } = this;
-    const defaults = { locale: this.options.config.defaults.locale, channels: this.options.config.defaults.channels };
     for (const candidate of candidates) {
       this.summary.candidates++;
-      const decision = decideCandidate(candidate, { users, catalog }, defaults, this.ingestedAt);
-      if ('suppressed' in decision) {
-        this.summary.suppressed.set(decision.suppressed, (this.summary.suppressed.get(decision.suppressed) ?? 0) + 1);
-        continue;
-      }
-      const notification = decision.notification;
-      // Replays and re-fired timers reproduce the same candidate: the id says we queued it already.
-      if (!this.issued.addIfAbsent(notification.id, notification.decidedAt)) {
-        this.summary.suppressed.set('duplicate', (this.summary.suppressed.get('duplicate') ?? 0) + 1);
-        continue;
-      }
-      this.outbox.add(notification);
-      this.summary.notifications.push(notification);
+      this.recordDecision(this.decisions.decide(candidate, this.ingestedAt));
+    }
+  }
+
+  /** A decision's effect inside the batch: an outbox entry, a suppression counted by reason, or a hold. */
+  private recordDecision(result: DecisionResult): void {
+    switch (result.outcome) {
+      case 'queued':
+        this.outbox.add(result.notification);
+        this.summary.notifications.push(result.notification);
+        return;
+      case 'suppressed':
+        this.summary.suppressed.set(result.reason, (this.summary.suppressed.get(result.reason) ?? 0) + 1);
+        return;
+      case 'deferred':
+        this.deferred.set(result.reason, (this.deferred.get(result.reason) ?? 0) + 1);
+        return;
     }
   }
 
@@ -277,6 +315,11 @@ export class PipelineRuntime {
     this.options.metrics?.recordBatch(source, this.summary, elapsedMs / 1000, this.options.clock.now());
     this.options.metrics?.setWatermark(source, this.watermark.current(), this.options.clock.now());
     this.options.metrics?.setOutboxDepth(this.outbox.depth());
+    const metrics = this.options.pipelineMetrics;
+    if (metrics !== undefined) {
+      for (const [reason, count] of this.deferred) metrics.notificationsDeferred.inc({ reason }, count);
+      if (this.deferred.size > 0 || this.summary.notifications.length > 0) metrics.scheduledSends.set(this.decisions.scheduled.pending());
+    }
   }
 
   private build(definition: PipelineDefinition): RunningGraph {

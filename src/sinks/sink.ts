@@ -23,7 +23,21 @@ export interface Notification {
   ingestedAt: number;
   /** Trigger-specific data (item, price...) for the receiver. */
   payload: Record<string, unknown>;
+  /** Where the channel reaches the user: email address, phone number, push token, webhook URL. */
+  to?: string;
+  /** Email HTML body (`body` is then the text body and `title` the subject). */
+  html?: string;
+  /** Template variant the copy came from. */
+  variant?: string;
+  /** The candidate's dedupe key and event time, to decide it again on another channel after a permanent failure. */
+  dedupeKey?: string;
+  candidateTime?: number;
+  /** Channels that already failed for good for this message (this is a fallback). */
+  excludedChannels?: Channel[];
 }
+
+/** What became of one item of a `sendEach`. */
+export type ItemResult = { ok: true } | { ok: false; permanent: boolean; error: string };
 
 /** An input that could not become an event, with why. */
 export interface DeadLetter {
@@ -45,6 +59,18 @@ export interface Sink<T> {
   /** Delivers the batch; resolves once all of it is acknowledged, rejects if any part is not. */
   send(items: T[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A sink that reports per item (HTTP providers, SMTP): one bad address fails only its own
+ * notification, and a permanent failure (4xx, rejected recipient) is told apart from a transient one.
+ */
+export interface PerItemSink<T> extends Sink<T> {
+  sendEach(items: T[]): Promise<ItemResult[]>;
+}
+
+export function isPerItemSink<T>(sink: Sink<T>): sink is PerItemSink<T> {
+  return typeof (sink as Partial<PerItemSink<T>>).sendEach === 'function';
 }
 
 export type NotificationSink = Sink<Notification>;

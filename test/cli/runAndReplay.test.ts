@@ -44,7 +44,7 @@ describe('pushflow run (simulator)', () => {
     expect(sample(metrics, 'pushflow_batch_size_count')).toBeGreaterThan(0);
     expect(sample(metrics, 'pushflow_batch_processing_seconds_count')).toBeGreaterThan(0);
     expect(sample(metrics, 'pushflow_event_to_decision_seconds_count')).toBeGreaterThan(0);
-    expect(metrics).toMatch(/^pushflow_notifications_total\{type="abandoned_cart",channel="\w+",outcome="queued"\} \d+/m);
+    expect(metrics).toMatch(/^pushflow_notifications_total\{type="\w+",channel="\w+",outcome="queued"\} \d+/m);
     expect(metrics).toMatch(/^# TYPE pushflow_outbox_depth gauge$/m);
     expect(metrics).toMatch(/^pushflow_process_resident_memory_bytes \d+/m);
 
@@ -55,7 +55,7 @@ describe('pushflow run (simulator)', () => {
     expect(summary.committed.events).toBe(summary.events);
     const notifications = exit.stdout.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line));
     expect(notifications.length).toBeGreaterThan(0);
-    expect(notifications.every((n) => n.type === 'abandoned_cart' && typeof n.id === 'string')).toBe(true);
+    expect(notifications.every((n) => typeof n.type === 'string' && typeof n.id === 'string' && typeof n.body === 'string')).toBe(true);
   }, 60_000);
 });
 

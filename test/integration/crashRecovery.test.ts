@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { shopFixture } from '../support/shopFixture.js';
+import { abandonedCartOnlyEnv } from '../support/shopStream.js';
 
 const BINARY = resolve('dist/src/cli/main.js');
 const EVENTS = 40_000;
@@ -21,7 +22,8 @@ interface Exit {
 function replay(file: string, dataDir: string, killAfterMs?: number): Promise<Exit> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BINARY, 'replay', file, '--format', 'jsonl', '--data-dir', dataDir, '--json'], {
-      env: { ...process.env, PUSHFLOW_METRICS__ENABLED: 'false', PUSHFLOW_FILE__BATCH_SIZE: '200' },
+      // The fixture's model is the whole truth only for the abandoned-cart trigger without the policy's caps and holds.
+      env: { ...process.env, ...abandonedCartOnlyEnv(), PUSHFLOW_METRICS__ENABLED: 'false', PUSHFLOW_FILE__BATCH_SIZE: '200' },
     });
     let stdout = '';
     let stderr = '';

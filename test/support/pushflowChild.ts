@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { GiveUp } from './eventually.js';
 
 export const PUSHFLOW_BINARY = resolve('dist/src/cli/main.js');
 
@@ -26,6 +27,8 @@ export interface PushflowChild {
   kill(signal: NodeJS.Signals): void;
   /** Whether the process has not exited yet. */
   running(): boolean;
+  /** Throws GiveUp, with the end of its stderr, if the process has exited: for `eventually` checks. */
+  assertRunning(): void;
 }
 
 /** Spawns `node dist/src/cli/main.js ...args` with `env` over the test's environment. */
@@ -66,6 +69,9 @@ export function startPushflow(args: string[], env: Record<string, string>): Push
     },
     kill: (signal) => void child.kill(signal),
     running: () => !exitedYet,
+    assertRunning() {
+      if (exitedYet) throw new GiveUp(`pushflow exited early (pid ${child.pid}):\n${stderr.slice(-3000)}`);
+    },
   };
 }
 
@@ -81,4 +87,33 @@ export function sumOfSamples(page: string, name: string): number {
 /** The JSON summary `--json` prints as the last line of stdout. */
 export function lastJsonLine(stdout: string): Record<string, any> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
+export interface KafkaRunTopics {
+  brokers: string[];
+  inputTopic: string;
+  outputTopic: string;
+  groupId: string;
+}
+
+/** `pushflow run` from Kafka to Kafka on `dataDir`, with its JSON summary at exit. */
+export function kafkaRunArgs(dataDir: string): string[] {
+  return ['run', '--source', 'kafka', '--sink', 'kafka', '--data-dir', dataDir, '--json'];
+}
+
+/**
+ * The environment of a test run on Kafka: its topics and group, a 6 s session timeout (so that a
+ * restart does not wait 30 s for a killed predecessor to leave the group), metrics on a free
+ * port, and an idle timeout long enough that event time only ever moves with the events.
+ */
+export function kafkaRunEnv(topics: KafkaRunTopics): Record<string, string> {
+  return {
+    PUSHFLOW_KAFKA__BROKERS: topics.brokers.join(','),
+    PUSHFLOW_KAFKA__INPUT_TOPIC: topics.inputTopic,
+    PUSHFLOW_KAFKA__OUTPUT_TOPIC: topics.outputTopic,
+    PUSHFLOW_KAFKA__GROUP_ID: topics.groupId,
+    PUSHFLOW_KAFKA__SESSION_TIMEOUT_MS: '6000',
+    PUSHFLOW_METRICS__PORT: '0',
+    PUSHFLOW_TIME__IDLE_TIMEOUT_MS: '3600000',
+  };
 }

@@ -47,8 +47,9 @@ export class TopicRecorder {
     const ends = await admin.fetchTopicOffsets(this.topic);
     await eventually(() => {
       for (const { partition, high } of ends) {
-        const read = this.messages.filter((m) => m.partition === partition).length;
-        if (BigInt(read) < BigInt(high)) throw new Error(`${this.topic}[${partition}]: read ${read} of ${high} messages`);
+        let next = 0n;
+        for (const m of this.messages) if (m.partition === partition && BigInt(m.offset) >= next) next = BigInt(m.offset) + 1n;
+        if (next < BigInt(high)) throw new Error(`${this.topic}[${partition}]: read up to ${next} of ${high}`);
       }
     }, timeoutMs);
   }

@@ -1,0 +1,51 @@
+// The behaviour model's public surface: what the process, triggers, policy and `pushflow
+// inspect` use. The model itself (GRU, features, training) stays behind these.
+
+import { ZoneClock } from '../sources/simulator/localTime.js';
+import type { BehaviorScorer, BehaviorScores } from './behaviorScorer.js';
+
+export { BehaviorModelService, type BehaviorModelServiceOptions } from './behaviorModelService.js';
+export { BehaviorScorer, activeHourStart, type BehaviorScores } from './behaviorScorer.js';
+export { behaviorScoresForInspect, type BehaviorInspection } from './behaviorScoresForInspect.js';
+export { evaluateBehavior, type BehaviorEvaluation } from './evaluateBehavior.js';
+export { loadTensorflow, type TfBackendName } from './tfBackend.js';
+
+const HOUR_MS = 3_600_000;
+const zoneClocks = new Map<string, ZoneClock>();
+
+/**
+ * The scores' 24 activity probabilities re-indexed by the user's LOCAL hour of day (0-23), the
+ * shape send-time policy reads: hour k after the latest event is filed under the local hour its
+ * middle falls in.
+ */
+export function activeProbabilityByLocalHour(scores: BehaviorScores, timeZone: string): Float64Array {
+  let clock = zoneClocks.get(timeZone);
+  if (clock === undefined) zoneClocks.set(timeZone, (clock = new ZoneClock(timeZone)));
+  const byHour = new Float64Array(24);
+  scores.activeHours.forEach((probability, k) => {
+    const hour = clock!.hourAt(scores.asOf + k * HOUR_MS + HOUR_MS / 2);
+    byHour[hour] = Math.max(byHour[hour], probability);
+  });
+  return byHour;
+}
+
+/**
+ * Adapters from the scorer to what triggers (`TriggerPorts.nextInterest`) and the send-time
+ * policy (`SendTimeSignals.activeHourProbabilities`) ask, plus the purchase propensity for
+ * whether to send. Each call scores one user through the cache: score the users of a batch's
+ * pending decisions together first (`scorer.scoreUsers(userIds)`), and these find them cached.
+ */
+export function behaviorSignals(scorer: BehaviorScorer, timeZoneOf: (userId: string) => string) {
+  const scoresOf = (userId: string) => scorer.scoreUsers([userId]).get(userId);
+  return {
+    /** The category the user most probably engages with next. */
+    nextInterest: (userId: string): string | undefined => scoresOf(userId)?.nextCategories[0]?.categoryId,
+    /** P(activity) by local hour of day, from the 24 hours after the user's latest event. */
+    activeHourProbabilities: (userId: string): Float64Array | undefined => {
+      const scores = scoresOf(userId);
+      return scores === undefined ? undefined : activeProbabilityByLocalHour(scores, timeZoneOf(userId));
+    },
+    /** P(purchase within 24 h of the latest event); undefined before a model is trained. */
+    purchasePropensity: (userId: string): number | undefined => scoresOf(userId)?.purchaseIn24h ?? undefined,
+  };
+}

@@ -1,0 +1,59 @@
+// Frequency caps per user per calendar day and ISO week in the user's time zone, per channel and
+// over all channels, on marketing only (transactional is exempt and not counted). Counted when a
+// message is dispatched to the outbox (`countDispatch`), so held messages count on the day they
+// go out; one that would break a cap when released is dropped with a `deferred_cap_*` reason.
+
+import type { PushflowConfig } from '../config/schema.js';
+import type { Channel } from '../events/types.js';
+import type { CapCounters, UserCapCounts } from '../../state/capCounters.js';
+import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { localDayKey, localWeekKey } from './zonedTime.js';
+
+export type CapsConfig = PushflowConfig['policy']['caps'];
+
+export function capPeriods(zone: string, time: number): { day: string; week: string } {
+  return { day: localDayKey(zone, time), week: localWeekKey(zone, time) };
+}
+
+/**
+ * Closes channels at their cap; suppresses when all are, or when the total cap is reached.
+ * @example
+ * capsRule(config.policy.caps, counters).apply(context); // { suppress: 'cap_daily' }
+ */
+export function capsRule(config: CapsConfig, counters: CapCounters): PolicyRule {
+  return {
+    name: 'caps',
+    apply(context: PolicyContext): RuleVerdict {
+      if (context.candidate.priority !== 'marketing') return undefined;
+      const { day, week } = capPeriods(context.zone, context.now);
+      const counts = counters.get(context.candidate.userId, day, week);
+      const prefix = context.released !== undefined ? 'deferred_' : '';
+      if (counts.day.total >= config.total.daily) return { suppress: `${prefix}cap_daily` };
+      if (counts.week.total >= config.total.weekly) return { suppress: `${prefix}cap_weekly` };
+      let firstClosed: string | undefined;
+      context.channels = context.channels.filter((channel) => {
+        const closed = channelCapReached(config, counts, channel);
+        firstClosed ??= closed;
+        return closed === undefined;
+      });
+      if (context.channels.length === 0) return { suppress: `${prefix}${firstClosed ?? 'cap_channel_daily'}` };
+      const channel = context.channels[0];
+      context.reasons.push(
+        `caps: ${channel} ${counts.day.byChannel[channel] ?? 0}/${config[channel].daily} today, ${counts.week.byChannel[channel] ?? 0}/${config[channel].weekly} this week; all ${counts.day.total}/${config.total.daily}, ${counts.week.total}/${config.total.weekly}`,
+      );
+      return undefined;
+    },
+  };
+}
+
+function channelCapReached(config: CapsConfig, counts: UserCapCounts, channel: Channel): string | undefined {
+  if ((counts.day.byChannel[channel] ?? 0) >= config[channel].daily) return 'cap_channel_daily';
+  if ((counts.week.byChannel[channel] ?? 0) >= config[channel].weekly) return 'cap_channel_weekly';
+  return undefined;
+}
+
+/** Counts a marketing dispatch against the user's caps. Call inside the batch transaction. */
+export function countDispatch(counters: CapCounters, userId: string, channel: Channel, zone: string, time: number): void {
+  const { day, week } = capPeriods(zone, time);
+  counters.increment(userId, channel, day, week);
+}

@@ -1,0 +1,60 @@
+// What every policy rule sees and says. A rule is a small function over the decision in hand:
+// it may narrow the channels still open, note what it found, hold the message until later, or
+// suppress it with a reason (a fixed label, counted in `notifications_suppressed_total{reason}`).
+
+import type { Channel } from '../events/types.js';
+import type { NotificationCandidate } from '../runtime/pipeline.js';
+import type { UserSettings } from '../../state/userStore.js';
+import type { ScheduledSend } from '../../state/scheduledSends.js';
+
+export type Category = NotificationCandidate['priority'];
+
+export interface PolicyContext {
+  readonly candidate: NotificationCandidate;
+  /** The user's settings, or undefined for a user with none on record. */
+  readonly user: UserSettings | undefined;
+  /** The user's IANA time zone (or the default one). */
+  readonly zone: string;
+  /** Event time of the decision. */
+  readonly now: number;
+  /** Last event time the message may go out at (marketing); Infinity for transactional. */
+  readonly validUntil: number;
+  /** Set when a held message is released: rules that already had their say pass it. */
+  readonly released?: ScheduledSend;
+  /** Channels still open, best first; rules narrow and reorder this. */
+  channels: Channel[];
+  /** One short note per rule, for `inspect` and the decision log. */
+  readonly reasons: string[];
+}
+
+export type RuleVerdict =
+  | undefined
+  | { suppress: string }
+  | { defer: number; reason: string; reservedChannel?: Channel };
+
+export interface PolicyRule {
+  readonly name: string;
+  apply(context: PolicyContext): RuleVerdict;
+}
+
+/** Suppression and deferral reasons, as counted in metrics (a fixed set: metric labels). */
+export const SUPPRESSION_REASONS = [
+  'consent_marketing',
+  'consent_transactional',
+  'no_consented_channel',
+  'fallback_exhausted',
+  'quiet_hours_expired',
+  'cap_daily',
+  'cap_weekly',
+  'cap_channel_daily',
+  'cap_channel_weekly',
+  'deferred_cap_daily',
+  'deferred_cap_weekly',
+  'deferred_cap_channel_daily',
+  'deferred_cap_channel_weekly',
+  'rate_limited',
+  'no_template',
+  'duplicate',
+] as const;
+
+export const DEFERRAL_REASONS = ['quiet_hours', 'send_time', 'rate_limit'] as const;

@@ -1,0 +1,51 @@
+// The policy chain: the rules in the order they apply to every candidate. Consent first (a refusal
+// ends it), then channel choice, quiet hours, best send time, frequency caps and the rate limit;
+// a rule may close channels, hold the message for later or suppress it with a reason. With
+// `policy.enabled: false` only consent and channel choice remain.
+
+import type { PushflowConfig } from '../config/schema.js';
+import type { CapCounters } from '../../state/capCounters.js';
+import type { ChannelEngagement } from '../../state/channelEngagement.js';
+import type { PlatformActivity } from '../../state/platformActivity.js';
+import { channelChoiceRule } from './channelChoice.js';
+import { consentRule } from './consentRule.js';
+import { capsRule } from './frequencyCaps.js';
+import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { quietHoursRule } from './quietHours.js';
+import { rateLimitRule, type ChannelRateLimits } from './rateLimit.js';
+import { sendTimeRule } from './sendTime.js';
+import type { SendTimeSignals } from './sendTimeSignals.js';
+
+export interface PolicyState {
+  caps: CapCounters;
+  engagement: ChannelEngagement;
+  platform: PlatformActivity;
+  rateLimits: ChannelRateLimits;
+  signals: SendTimeSignals;
+}
+
+export type ChainVerdict = { suppress: string } | { defer: number; reason: string; reservedChannel?: PolicyContext['channels'][number] } | { send: true };
+
+export class PolicyChain {
+  readonly rules: readonly PolicyRule[];
+
+  constructor(config: PushflowConfig['policy'], state: PolicyState) {
+    const rules: PolicyRule[] = [consentRule(), channelChoiceRule(config.channels, state.engagement, config.unknownUsers)];
+    if (config.enabled) {
+      if (config.quietHours.enabled) rules.push(quietHoursRule(config.quietHours));
+      if (config.sendTime.enabled) rules.push(sendTimeRule(config.sendTime, config.quietHours, state.platform, state.signals));
+      if (config.caps.enabled) rules.push(capsRule(config.caps, state.caps));
+      if (config.rateLimit.enabled) rules.push(rateLimitRule(state.rateLimits));
+    }
+    this.rules = rules;
+  }
+
+  /** Runs the rules in order; the first that suppresses or holds decides. */
+  apply(context: PolicyContext): ChainVerdict {
+    for (const rule of this.rules) {
+      const verdict: RuleVerdict = rule.apply(context);
+      if (verdict !== undefined) return verdict;
+    }
+    return { send: true };
+  }
+}

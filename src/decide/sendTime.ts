@@ -1,0 +1,129 @@
+// Best send time: marketing goes out at the hour the user is most likely to be active within its
+// validity window, outside quiet hours; transactional goes now. The score of a local hour of
+// week mixes the user's own counts with a prior, shrinking users with little history toward
+// their segment's pattern and the platform's (the prior is worth `priorStrength` events), then
+// blends in the behaviour model's active-hour probabilities where present. A later hour is only
+// chosen if it beats the current hour by `minLift`; the hold is a durable event-time timer.
+
+import type { PushflowConfig } from '../config/schema.js';
+import { HOURS_PER_WEEK, type PlatformActivity } from '../../state/platformActivity.js';
+import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { inQuietWindow, quietWindow, type QuietHoursConfig } from './quietHours.js';
+import type { SendTimeSignals } from './sendTimeSignals.js';
+import { hourOfWeek, localMinuteOfDay, startOfLocalHour } from './zonedTime.js';
+
+export type SendTimeConfig = PushflowConfig['policy']['sendTime'];
+
+const HOUR_MS = 3_600_000;
+const UNIFORM = 1 / HOURS_PER_WEEK;
+
+/** Scores hours of week for one user; built per decision, cheap (one pass over 168 slots at most). */
+export class HourScores {
+  private readonly prior: Float64Array | undefined;
+  private readonly user: Float64Array | undefined;
+  private readonly userTotal: number;
+  private readonly behavior: Float64Array | undefined;
+  private readonly behaviorTotal: number;
+
+  constructor(
+    userId: string,
+    private readonly config: SendTimeConfig,
+    platform: PlatformActivity,
+    signals: SendTimeSignals,
+  ) {
+    const platformTrusted = platform.weight() >= config.minPlatformEvents && platform.weight() > 0;
+    const segment = signals.segmentActivityByHourOfWeek?.(userId);
+    const segmentTotal = segment ? sum(segment) : 0;
+    if (platformTrusted || segmentTotal > 0) {
+      const prior = new Float64Array(HOURS_PER_WEEK);
+      const platformTotal = platform.weight();
+      const segmentShare = segmentTotal > 0 ? (platformTrusted ? config.segmentWeight : 1) : 0;
+      for (let h = 0; h < HOURS_PER_WEEK; h++) {
+        const fromPlatform = platformTrusted ? platform.counts[h] / platformTotal : UNIFORM;
+        const fromSegment = segmentTotal > 0 ? segment![h] / segmentTotal : 0;
+        prior[h] = segmentShare * fromSegment + (1 - segmentShare) * fromPlatform;
+      }
+      this.prior = prior;
+    }
+    this.user = signals.activityByHourOfWeek?.(userId);
+    this.userTotal = this.user ? sum(this.user) : 0;
+    this.behavior = signals.activeHourProbabilities?.(userId);
+    this.behaviorTotal = this.behavior ? sum(this.behavior) : 0;
+  }
+
+  /** Probability-like score of local hour of week `h` (they sum to 1 over the week). */
+  score(h: number): number {
+    const prior = this.prior ? this.prior[h] : UNIFORM;
+    const k = this.config.priorStrength;
+    let score = this.userTotal > 0 ? (this.user![h] + k * prior) / (this.userTotal + k) : prior;
+    if (this.behaviorTotal > 0) {
+      const b = this.behavior!;
+      const p = b.length === 24 ? b[h % 24] / (this.behaviorTotal * 7) : b[h] / this.behaviorTotal;
+      score = (1 - this.config.behaviorWeight) * score + this.config.behaviorWeight * p;
+    }
+    return score;
+  }
+
+  /** Whether any signal distinguishes hours at all (else every hour scores the same). */
+  informative(): boolean {
+    return this.prior !== undefined || this.userTotal > 0 || this.behaviorTotal > 0;
+  }
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+export interface BestSlot {
+  time: number;
+  score: number;
+  nowScore: number;
+}
+
+/**
+ * The best time in [now, until] outside quiet hours: now, or the start of a later local hour.
+ * Undefined when every candidate time is in quiet hours.
+ */
+export function bestSendTime(scores: HourScores, zone: string, now: number, until: number, quiet: QuietHoursConfig): BestSlot | undefined {
+  const window = quietWindow(quiet);
+  const allowed = (time: number) => !quiet.enabled || !inQuietWindow(window, localMinuteOfDay(zone, time));
+  const nowScore = scores.score(hourOfWeek(zone, now));
+  let best: BestSlot | undefined = allowed(now) ? { time: now, score: nowScore, nowScore } : undefined;
+  const last = Math.min(until, now + HOURS_PER_WEEK * HOUR_MS);
+  for (let time = startOfLocalHour(zone, now) + HOUR_MS; time <= last; time += HOUR_MS) {
+    // Hours are counted in UTC steps; a DST change only shifts which local hour comes next.
+    const slot = startOfLocalHour(zone, time);
+    if (!allowed(slot)) continue;
+    const score = scores.score(hourOfWeek(zone, slot));
+    if (best === undefined || score > best.score) best = { time: slot, score, nowScore };
+  }
+  return best;
+}
+
+/**
+ * Holds marketing to the user's best hour when it clearly beats now.
+ * @example
+ * sendTimeRule(config.policy.sendTime, config.policy.quietHours, platform, signals);
+ */
+export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, platform: PlatformActivity, signals: SendTimeSignals): PolicyRule {
+  return {
+    name: 'send_time',
+    apply(context: PolicyContext): RuleVerdict {
+      if (context.candidate.priority !== 'marketing' || context.released !== undefined) return undefined;
+      const scores = new HourScores(context.candidate.userId, config, platform, signals);
+      if (!scores.informative()) {
+        context.reasons.push('send_time: no activity signal, now');
+        return undefined;
+      }
+      const best = bestSendTime(scores, context.zone, context.now, context.validUntil, quiet);
+      if (best === undefined || best.time === context.now || best.score < best.nowScore * config.minLift) {
+        context.reasons.push(`send_time: now (score ${best?.nowScore.toFixed(4) ?? '-'})`);
+        return undefined;
+      }
+      context.reasons.push(`send_time: held to ${new Date(best.time).toISOString()} (score ${best.score.toFixed(4)} vs ${best.nowScore.toFixed(4)} now)`);
+      return { defer: best.time, reason: 'send_time' };
+    },
+  };
+}
