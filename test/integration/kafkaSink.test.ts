@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { createKafkaClient, ensureTopics } from '../../src/kafka/kafkaClient.js';
 import type { KafkaAdmin, KafkaClient, KafkaReceivedMessage } from '../../src/kafka/kafkaClient.js';
 import { deadLetterTopic, KafkaDeadLetterSink, KafkaNotificationSink } from '../../src/sinks/kafkaSink.js';
@@ -10,19 +11,6 @@ import type { DeadLetter, Notification } from '../../src/sinks/sink.js';
 
 const brokerList = inject('kafkaBrokers');
 const brokers = brokerList ? brokerList.split(',') : [];
-
-async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 function uniqueName(label: string): string {
   return `pushflow-test-${label}-${randomUUID().slice(0, 8)}`;

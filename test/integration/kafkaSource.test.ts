@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { createKafkaClient, ensureTopics } from '../../src/kafka/kafkaClient.js';
 import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../src/kafka/kafkaClient.js';
 import { KafkaSource } from '../../src/sources/kafkaSource.js';
@@ -12,20 +13,6 @@ import type { ResumePosition, SourceBatch } from '../../src/sources/source.js';
 
 const brokerList = inject('kafkaBrokers');
 const brokers = brokerList ? brokerList.split(',') : [];
-
-/** Polls `check` until it stops throwing; rethrows its last error after `timeoutMs`. */
-async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 function uniqueName(label: string): string {
   return `pushflow-test-${label}-${randomUUID().slice(0, 8)}`;
