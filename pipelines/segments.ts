@@ -30,7 +30,11 @@ export const segments = definePipeline({
       pointOf(userId) {
         const profile = profiles.get(userId);
         if (profile === undefined) return undefined;
-        return { vector: profileVector(profile, halfLifeMs), category: strongestCategory(profile.affinity, profile.lastSeen, halfLifeMs) };
+        return {
+          vector: profileVector(profile, halfLifeMs),
+          category: strongestCategory(profile.affinity, profile.lastSeen, halfLifeMs),
+          hourOfWeek: profile.hourOfWeek,
+        };
       },
       assign(userId, segment) {
         const profile = profiles.get(userId);

@@ -12,6 +12,7 @@ import { OnlineStandardizer } from './onlineStandardizer.js';
 import { ReservoirSample } from './reservoirSample.js';
 import { SeededRandom } from './seededRandom.js';
 import { StreamingKMeans } from './streamingKMeans.js';
+import { HOURS_PER_WEEK } from '../profile/localTime.js';
 
 export interface SegmentSettings {
   k: number;
@@ -23,10 +24,12 @@ export interface SegmentSettings {
   seed: number;
 }
 
-/** A user as a point: their profile vector and their strongest category. */
+/** A user as a point: their profile vector, their strongest category, their activity by hour of the week. */
 export interface SegmentPoint {
   vector: number[];
   category?: string;
+  /** Sparse [slot, count, slot, count, ...] (slot 0 = Monday 00:00 local), as profiles keep it. */
+  hourOfWeek?: readonly number[];
 }
 
 /** Where the model reads users' current points (their profiles), and where it stores their segments. */
@@ -50,6 +53,8 @@ export interface SegmentModelState {
   categories: [categoryId: string, weight: number][][];
   /** Per segment, decayed count of all its points that had a top category (the share's denominator). */
   categoryPoints: number[];
+  /** Per segment, the decayed sum of its points' hour-of-week activity, each normalized to 1 (168 each). */
+  hourPatterns: number[][];
   random: number;
   updates: number;
   reseeds: number;
@@ -76,7 +81,8 @@ export class SegmentModel {
   /** Per segment, its points' top categories with decayed counts, stored divided by `categoryScale`. */
   private readonly categoryTallies: Map<string, number>[];
   private readonly categoryPoints: number[];
-  /** Forgetting applied to every tally at once (renormalized before it underflows). */
+  private readonly hourPatterns: Float64Array[];
+  /** Forgetting applied to every tally and hour pattern at once (renormalized before it underflows). */
   private categoryScale = 1;
   private readonly pending: Set<string>;
   private readonly random: SeededRandom;
@@ -99,6 +105,7 @@ export class SegmentModel {
     this.sizes = state ? [...state.sizes] : new Array<number>(settings.k).fill(0);
     this.categoryTallies = state ? state.categories.map((entries) => new Map(entries)) : Array.from({ length: settings.k }, () => new Map());
     this.categoryPoints = state ? [...state.categoryPoints] : new Array<number>(settings.k).fill(0);
+    this.hourPatterns = Array.from({ length: settings.k }, (_, j) => Float64Array.from(state?.hourPatterns?.[j] ?? new Array<number>(HOURS_PER_WEEK).fill(0)));
     this.pending = new Set(state?.pending);
     this.random = new SeededRandom(state?.random ?? settings.seed);
     if (state) Object.assign(this, { updates: state.updates, reseeds: state.reseeds, lastInertia: state.lastInertia, lastDrift: state.lastDrift });
@@ -167,12 +174,12 @@ export class SegmentModel {
    * units, weighted by their sample sizes; every sampled user gets their segment.
    */
   private trySeed(users: SegmentUsers): void {
-    const sampled: { userId: string; vector: number[] }[] = [];
+    const sampled: (SegmentPoint & { userId: string })[] = [];
     for (const userId of this.reservoir.userIds) {
       const point = users.pointOf(userId);
       if (point === undefined) continue;
       this.reservoir.update(userId, point.vector);
-      sampled.push({ userId, vector: point.vector });
+      sampled.push({ userId, ...point });
     }
     this.pending.clear();
     if (sampled.length < this.settings.seedAfterUsers) return;
@@ -187,7 +194,11 @@ export class SegmentModel {
     for (const index of result.assignment) weights[index]++;
     this.kMeans = new StreamingKMeans(centroids, weights);
     this.lastInertia = result.inertia / points.length;
-    sampled.forEach(({ userId }, p) => users.assign(userId, result.assignment[p]));
+    sampled.forEach(({ userId, category, hourOfWeek }, p) => {
+      const segment = result.assignment[p];
+      this.describePoint(segment, category, hourOfWeek);
+      users.assign(userId, segment);
+    });
   }
 
   /** One mini-batch: standardization, centroids, category tallies, re-seeding of dead segments, and the users' segments. */
@@ -196,12 +207,14 @@ export class SegmentModel {
     const userIds: string[] = [];
     const points: number[][] = [];
     const categories: (string | undefined)[] = [];
+    const weeks: (readonly number[] | undefined)[] = [];
     for (const userId of this.pending) {
       const point = users.pointOf(userId);
       if (point === undefined) continue;
       userIds.push(userId);
       points.push(point.vector);
       categories.push(point.category);
+      weeks.push(point.hourOfWeek);
       this.standardizer.observe(point.vector);
       this.reservoir.update(userId, point.vector);
     }
@@ -213,11 +226,7 @@ export class SegmentModel {
     this.lastDrift = drift;
     this.categoryScale *= decay;
     if (this.categoryScale < 1e-100) this.rescaleCategories();
-    categories.forEach((category, p) => {
-      if (category === undefined) return;
-      tally(this.categoryTallies[assignment[p]], category, 1 / this.categoryScale);
-      this.categoryPoints[assignment[p]] += 1 / this.categoryScale;
-    });
+    categories.forEach((category, p) => this.describePoint(assignment[p], category, weeks[p]));
     for (const dead of kMeans.dying(this.settings.deadSegmentShare)) this.reseed(dead);
     this.distanceWeights = this.standardizer.weights();
     this.updates++;
@@ -238,7 +247,17 @@ export class SegmentModel {
     kMeans.weights[dead] = 2 * this.settings.deadSegmentShare * average;
     this.categoryTallies[dead].clear();
     this.categoryPoints[dead] = 0;
+    this.hourPatterns[dead].fill(0);
     this.reseeds++;
+  }
+
+  /** Counts a point's strongest category and its week in what describes its segment. */
+  private describePoint(segment: number, category: string | undefined, week: readonly number[] | undefined): void {
+    if (category !== undefined) {
+      tally(this.categoryTallies[segment], category, 1 / this.categoryScale);
+      this.categoryPoints[segment] += 1 / this.categoryScale;
+    }
+    if (week !== undefined) addWeek(this.hourPatterns[segment], week, 1 / this.categoryScale);
   }
 
   /** Per segment, decayed counts of its points' top categories. */
@@ -251,9 +270,16 @@ export class SegmentModel {
     return this.categoryPoints.map((weight) => weight * this.categoryScale);
   }
 
+  /** The segment's activity by local hour of the week (168, any scale), or undefined before seeding. */
+  hourPattern(segment: number): Float64Array | undefined {
+    if (this.kMeans === undefined || segment >= this.hourPatterns.length) return undefined;
+    return this.hourPatterns[segment].map((weight) => weight * this.categoryScale);
+  }
+
   private rescaleCategories(): void {
     for (const tally of this.categoryTallies) for (const [category, weight] of tally) tally.set(category, weight * this.categoryScale);
     this.categoryPoints.forEach((weight, j) => (this.categoryPoints[j] = weight * this.categoryScale));
+    for (const pattern of this.hourPatterns) for (let slot = 0; slot < pattern.length; slot++) pattern[slot] *= this.categoryScale;
     this.categoryScale = 1;
   }
 
@@ -271,6 +297,7 @@ export class SegmentModel {
       pending: [...this.pending],
       categories: this.categories,
       categoryPoints: this.pointsWithCategory,
+      hourPatterns: this.hourPatterns.map((pattern) => Array.from(pattern, (weight) => weight * this.categoryScale)),
       random: this.random.seed,
       updates: this.updates,
       reseeds: this.reseeds,
@@ -278,6 +305,14 @@ export class SegmentModel {
       lastDrift: this.lastDrift,
     };
   }
+}
+
+/** Adds a user's week (sparse slot, count pairs), scaled to sum to `weight`. */
+function addWeek(pattern: Float64Array, week: readonly number[], weight: number): void {
+  let total = 0;
+  for (let i = 1; i < week.length; i += 2) total += week[i];
+  if (total === 0) return;
+  for (let i = 0; i < week.length; i += 2) pattern[week[i]] += (week[i + 1] / total) * weight;
 }
 
 function tally(categories: Map<string, number>, category: string, weight: number): void {

@@ -101,6 +101,24 @@ describe('tumblingWindow', () => {
     });
   });
 
+  it('keeps a closed window for its retention, for queries, then drops it; a late event stays out of it', () => {
+    const store = fx.store<number>('hits');
+    fx.run(({ cold, hot, expectObservable }) => {
+      const events = cold('a---b', { a: click('u1', 1), b: click('u1', 2) });
+      const watermark$ = hot('--x---y', { x: S, y: S + 3 * S });
+      const windows = events.pipe(tumblingWindow({ store, sizeMs: S, retentionMs: 2 * S, key: byUser, aggregate: count, watermark$, batchEnd$: hot('') }));
+      expectObservable(windows).toBe('--x', { x: win('u1', 0, 1) });
+    });
+    expect(store.lateEvents).toBe(1);
+    expect([...store.values()]).toEqual([]);
+    fx.run(({ cold, hot }) => {
+      cold('a', { a: click('u2', 4 * S + 1) })
+        .pipe(tumblingWindow({ store, sizeMs: S, retentionMs: 2 * S, key: byUser, aggregate: count, watermark$: hot('-x', { x: 5 * S }), batchEnd$: hot('') }))
+        .subscribe();
+    });
+    expect([...store.values()]).toEqual([{ key: 'u2', start: 4 * S, end: 5 * S, value: 1, closed: true }]);
+  });
+
   it('passes an error through and completes with its source', () => {
     fx.run(({ cold, hot, expectObservable }) => {
       const options = { sizeMs: S, key: byUser, aggregate: count, watermark$: hot(''), batchEnd$: hot('') };
