@@ -24,7 +24,15 @@ export interface TriggerPorts {
   nextInterest(userId: string): string | undefined;
   /** Profile attributes that campaign filters match. Fallback: none (attribute filters match nobody). */
   userProfile(userId: string): Readonly<Record<string, unknown>> | undefined;
+  /**
+   * The behaviour model's probability of a purchase within 24 h of the user's latest event (also
+   * read by the policy's propensity gate). `pending`: the user's scores are being computed, ask
+   * again later. Fallback: unknown.
+   */
+  purchasePropensity(userId: string): PropensityReading;
 }
+
+export type PropensityReading = { probability: number; asOf: number } | 'pending' | undefined;
 
 const NO_PORTS: TriggerPorts = {
   recommendItems: () => [],
@@ -32,20 +40,26 @@ const NO_PORTS: TriggerPorts = {
   bestSendHour: () => undefined,
   nextInterest: () => undefined,
   userProfile: () => undefined,
+  purchasePropensity: () => undefined,
 };
 
 /**
  * The ports a trigger calls: the context's where given, else `fallbacks`, else "nothing known".
- * Looked up on every call, so the process may connect a model after the graphs were built.
+ * Looked up on every call, so the process may connect a model after the graphs were built. A
+ * connected recommender with nothing to offer (an empty model) gives way to the trigger's fallback.
  */
 export function triggerPorts(context: PipelineContext, fallbacks: Partial<TriggerPorts> = {}): TriggerPorts {
   const pick = <K extends keyof TriggerPorts>(name: K): TriggerPorts[K] => (context.ports?.[name] ?? fallbacks[name] ?? NO_PORTS[name]) as TriggerPorts[K];
   return {
-    recommendItems: (userId, k) => pick('recommendItems')(userId, k),
+    recommendItems: (userId, k) => {
+      const items = pick('recommendItems')(userId, k);
+      return items.length > 0 || fallbacks.recommendItems === undefined ? items : fallbacks.recommendItems(userId, k);
+    },
     userSegment: (userId) => pick('userSegment')(userId),
     bestSendHour: (userId) => pick('bestSendHour')(userId),
     nextInterest: (userId) => pick('nextInterest')(userId),
     userProfile: (userId) => pick('userProfile')(userId),
+    purchasePropensity: (userId) => pick('purchasePropensity')(userId),
   };
 }
 

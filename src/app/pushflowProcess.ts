@@ -20,6 +20,8 @@ import { promRuntimeMetrics } from '../observability/promRuntimeMetrics.js';
 import { startObservabilityServer } from '../observability/httpServer.js';
 import { StateStore } from '../../state/stateStore.js';
 import { BehaviorModelService } from '../behavior/behaviorModelService.js';
+import type { TriggerPorts } from '../../pipelines/ports.js';
+import { connectModels, type ModelConnections } from './modelConnections.js';
 
 export interface PushflowProcessOptions {
   config: PushflowConfig;
@@ -31,8 +33,10 @@ export interface PushflowProcessOptions {
   deadLetterSink: Sink<DeadLetter>;
   /** Where undeliverable notifications go; default: `sinks.notificationDeadLetterPath`. */
   notificationDeadLetterSink?: Sink<NotificationDeadLetter>;
-  /** Best-send-time inputs (profiles, segments, behaviour model) for the policy. */
+  /** Best-send-time inputs for the policy; default: profiles, segments and the behaviour model (`connectModels`). */
   signals?: SendTimeSignals;
+  /** Answers for triggers and policy laid over the connected models' (`connectModels`). */
+  ports?: Partial<TriggerPorts>;
   metrics?: PushflowMetrics;
   clock?: Clock;
   /** Fire event-time timers on a quiet stream by letting the watermark follow the clock. */
@@ -58,6 +62,8 @@ export class PushflowProcess {
   readonly runtime: PipelineRuntime;
   /** The behaviour model (scorer and background trainer), when `behavior.enabled`. */
   readonly behavior: BehaviorModelService | undefined;
+  /** What triggers and policy read of the models (recommender, profiles, segments, behaviour). */
+  readonly models: ModelConnections;
   private readonly notifications: NotificationDelivery;
   private readonly sinks: SinkRouter;
   private readonly notificationDeadLetterSink: Sink<NotificationDeadLetter>;
@@ -68,12 +74,15 @@ export class PushflowProcess {
   private peakRss = process.memoryUsage.rss();
   private server: { port: number; close(): Promise<void> } | undefined;
   private drainWatch: NodeJS.Timeout | undefined;
+  private scoring: NodeJS.Immediate | undefined;
+  private closed = false;
 
   constructor(private readonly options: PushflowProcessOptions) {
     const { config, metrics } = options;
     this.clock = options.clock ?? systemClock;
     this.store = new StateStore({ path: config.dataDir });
     this.behavior = config.behavior.enabled ? new BehaviorModelService({ config, store: this.store, metrics, log: options.log }) : undefined;
+    this.models = connectModels(this.store, config, this.behavior?.scorer);
     this.runtime = new PipelineRuntime({
       config,
       store: this.store,
@@ -82,7 +91,8 @@ export class PushflowProcess {
       metrics: metrics ? promRuntimeMetrics(metrics) : undefined,
       pipelineMetrics: metrics,
       log: options.log,
-      signals: options.signals,
+      signals: options.signals ?? this.models.signals,
+      ports: { ...this.models.ports, ...options.ports },
     });
     this.sinks = new SinkRouter(options.notificationSink, options.channelSinks ?? buildChannelSinks(config, options.notificationSink));
     this.notificationDeadLetterSink = options.notificationDeadLetterSink ?? buildNotificationDeadLetterSink(config);
@@ -172,6 +182,8 @@ export class PushflowProcess {
 
   async close(): Promise<void> {
     clearInterval(this.drainWatch);
+    this.closed = true;
+    clearImmediate(this.scoring);
     // A source that ended (a replay) lets a training round in progress finish; a signal abandons it.
     await this.behavior?.stop({ finishRound: !this.stopping });
     await this.notifications.stop();
@@ -186,6 +198,7 @@ export class PushflowProcess {
 
   private async handle(source: Source, batch: SourceBatch): Promise<void> {
     const summary = this.runtime.processBatch(batch);
+    this.scoreWaitingUsers();
     if (summary.notifications.length > 0) this.notifications.wake();
     if (summary.deadLettered > 0) this.deadLetters.wake();
     this.sampleRss();
@@ -218,7 +231,30 @@ export class PushflowProcess {
 
   private tick(sourceId: string): void {
     const summary = this.runtime.tick(sourceId);
+    this.scoreWaitingUsers();
     if (summary && summary.notifications.length > 0) this.notifications.wake();
+  }
+
+  /**
+   * Scores the users the batch's decisions asked about, outside the batch: one forward pass of
+   * `behavior.scoring.batchSize` users per turn of the event loop, so that ingest, delivery and
+   * signals keep their turns. The next decisions about those users read the new scores.
+   */
+  private scoreWaitingUsers(): void {
+    const scores = this.models.behaviorScores;
+    if (scores === undefined || this.scoring !== undefined || scores.waiting === 0) return;
+    const step = () => {
+      this.scoring = undefined;
+      if (this.closed) return;
+      try {
+        scores.refresh(this.options.config.behavior.scoring.batchSize);
+      } catch (error) {
+        this.options.log?.(`behavior model: scoring failed (${(error as Error).message}); decisions read the scores they have`);
+        return;
+      }
+      if (scores.waiting > 0) this.scoring = setImmediate(step);
+    };
+    this.scoring = setImmediate(step);
   }
 
   /** Delivers what is queued; a sink that still fails leaves its entries in LMDB for the next start. */

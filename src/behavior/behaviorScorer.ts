@@ -118,6 +118,14 @@ export class BehaviorScorer {
     return out;
   }
 
+  /**
+   * The user's latest cached scores, without computing anything: possibly as of an earlier event
+   * or model (decisions that must not wait read these; `scoreUsers` brings them up to date).
+   */
+  peek(userId: string): BehaviorScores | undefined {
+    return this.cache.get(userId)?.scores;
+  }
+
   /** Forgets a user's cached scores (their next `scoreUsers` recomputes them). */
   invalidate(userId: string): void {
     this.cache.delete(userId);

@@ -6,6 +6,7 @@ import type { BehaviorScorer, BehaviorScores } from './behaviorScorer.js';
 
 export { BehaviorModelService, type BehaviorModelServiceOptions } from './behaviorModelService.js';
 export { BehaviorScorer, activeHourStart, type BehaviorScores } from './behaviorScorer.js';
+export { LatestBehaviorScores } from './latestBehaviorScores.js';
 export { behaviorScoresForInspect, type BehaviorInspection } from './behaviorScoresForInspect.js';
 export { evaluateBehavior, type BehaviorEvaluation } from './evaluateBehavior.js';
 export { loadTensorflow, type TfBackendName } from './tfBackend.js';
@@ -30,22 +31,42 @@ export function activeProbabilityByLocalHour(scores: BehaviorScores, timeZone: s
 }
 
 /**
- * Adapters from the scorer to what triggers (`TriggerPorts.nextInterest`) and the send-time
- * policy (`SendTimeSignals.activeHourProbabilities`) ask, plus the purchase propensity for
- * whether to send. Each call scores one user through the cache: score the users of a batch's
- * pending decisions together first (`scorer.scoreUsers(userIds)`), and these find them cached.
+ * Adapters from the scorer to what triggers (`TriggerPorts.nextInterest`, `bestSendHour`) and the
+ * send-time policy (`SendTimeSignals.activeHourProbabilities`) ask, plus the purchase propensity
+ * for whether to send. Given the scorer, each call scores one user through its cache; given a
+ * lookup instead (`LatestBehaviorScores.read`), it reads what is cached and never computes.
  */
-export function behaviorSignals(scorer: BehaviorScorer, timeZoneOf: (userId: string) => string) {
-  const scoresOf = (userId: string) => scorer.scoreUsers([userId]).get(userId);
+export function behaviorSignals(source: BehaviorScorer | ((userId: string) => BehaviorScores | undefined), timeZoneOf: (userId: string) => string) {
+  const scoresOf = typeof source === 'function' ? source : (userId: string) => source.scoreUsers([userId]).get(userId);
+  const byLocalHour = (userId: string): Float64Array | undefined => {
+    const scores = scoresOf(userId);
+    return scores === undefined ? undefined : activeProbabilityByLocalHour(scores, timeZoneOf(userId));
+  };
   return {
     /** The category the user most probably engages with next. */
     nextInterest: (userId: string): string | undefined => scoresOf(userId)?.nextCategories[0]?.categoryId,
     /** P(activity) by local hour of day, from the 24 hours after the user's latest event. */
-    activeHourProbabilities: (userId: string): Float64Array | undefined => {
-      const scores = scoresOf(userId);
-      return scores === undefined ? undefined : activeProbabilityByLocalHour(scores, timeZoneOf(userId));
+    activeHourProbabilities: byLocalHour,
+    /**
+     * The local hour (0-23) of the highest P(activity) among the `allowed` ones; undefined when the
+     * user is unknown or the model sees no difference between those hours.
+     */
+    bestSendHour: (userId: string, allowed: (hour: number) => boolean = () => true): number | undefined => {
+      const probabilities = byLocalHour(userId);
+      if (probabilities === undefined) return undefined;
+      let best: number | undefined;
+      let lowest = Infinity;
+      for (let hour = 0; hour < 24; hour++) {
+        if (!allowed(hour)) continue;
+        lowest = Math.min(lowest, probabilities[hour]);
+        if (best === undefined || probabilities[hour] > probabilities[best]) best = hour;
+      }
+      return best !== undefined && probabilities[best] - lowest > 1e-6 ? best : undefined;
     },
-    /** P(purchase within 24 h of the latest event); undefined before a model is trained. */
-    purchasePropensity: (userId: string): number | undefined => scoresOf(userId)?.purchaseIn24h ?? undefined,
+    /** P(purchase within 24 h of the latest event), with that event's time; undefined before a model is trained. */
+    purchasePropensity: (userId: string): { probability: number; asOf: number } | undefined => {
+      const scores = scoresOf(userId);
+      return scores?.purchaseIn24h == null ? undefined : { probability: scores.purchaseIn24h, asOf: scores.asOf };
+    },
   };
 }

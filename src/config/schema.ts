@@ -622,6 +622,31 @@ const policySchema = z
       })
       .describe('Frequency caps per user, counted when a message is dispatched to the outbox.')
       .prefault({}),
+    propensity: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Drop marketing of the types below for users the behaviour model gives a low probability of buying (only once a model is trained).'),
+        minPurchaseProbability: probability()
+          .default(0.02)
+          .describe('Probability of a purchase within 24 hours of the user\'s latest event below which the message is dropped (`low_propensity`).'),
+        types: z
+          .array(nonEmpty())
+          .default(['browse_abandonment', 'recommendation_digest', 'segment_campaign'])
+          .describe('Notification types the gate applies to (marketing only; transactional messages always pass).'),
+        holdoutShare: probability()
+          .default(0.1)
+          .describe('Share of users (a fixed draw per user) never gated: the control group that measures the gate.'),
+        waitSeconds: z
+          .number()
+          .positive()
+          .max(3600)
+          .default(60)
+          .describe('Event-time seconds a message waits (`propensity_pending`) for the scores of a user not scored yet; then it is decided with what is known.'),
+      })
+      .describe('The propensity gate: marketing is not sent to users very unlikely to buy (see src/decide/propensityGate.ts for why).')
+      .prefault({}),
     sendTime: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Schedule marketing at the user\'s best hour within its validity window.'),

@@ -28,6 +28,7 @@ import { PolicyChain } from './policyChain.js';
 import { ChannelRateLimits } from './rateLimit.js';
 import { NO_SIGNALS, type SendTimeSignals } from './sendTimeSignals.js';
 import { hourOfWeek, isValidTimeZone } from './zonedTime.js';
+import type { TriggerPorts } from '../../pipelines/ports.js';
 
 const HOUR_MS = 3_600_000;
 const ZONE_CACHE_LIMIT = 200_000;
@@ -58,6 +59,8 @@ export interface DecisionEngineOptions {
   issued: IssuedIds;
   /** Best-send-time inputs from profiles, segments and the behaviour model; absent: the platform's pattern. */
   signals?: SendTimeSignals;
+  /** The models the process connected; the policy reads `purchasePropensity` (the propensity gate). */
+  ports?: Partial<Pick<TriggerPorts, 'purchasePropensity'>>;
   /** Defaults to the templates named by `config.templates`, validated now. */
   composer?: MessageComposer;
 }
@@ -92,6 +95,7 @@ export class DecisionEngine {
       platform: this.platform,
       rateLimits: new ChannelRateLimits(config.policy.rateLimit),
       signals: options.signals ?? NO_SIGNALS,
+      purchasePropensity: options.ports?.purchasePropensity,
     });
   }
 

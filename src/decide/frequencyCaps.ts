@@ -6,7 +6,7 @@
 import type { PushflowConfig } from '../config/schema.js';
 import type { Channel } from '../events/types.js';
 import type { CapCounters, UserCapCounts } from '../../state/capCounters.js';
-import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { releasedFromTimingHold, type PolicyContext, type PolicyRule, type RuleVerdict } from './policy.js';
 import { localDayKey, localWeekKey } from './zonedTime.js';
 
 export type CapsConfig = PushflowConfig['policy']['caps'];
@@ -27,7 +27,7 @@ export function capsRule(config: CapsConfig, counters: CapCounters): PolicyRule 
       if (context.candidate.priority !== 'marketing') return undefined;
       const { day, week } = capPeriods(context.zone, context.now);
       const counts = counters.get(context.candidate.userId, day, week);
-      const prefix = context.released !== undefined ? 'deferred_' : '';
+      const prefix = releasedFromTimingHold(context) ? 'deferred_' : '';
       if (counts.day.total >= config.total.daily) return { suppress: `${prefix}cap_daily` };
       if (counts.week.total >= config.total.weekly) return { suppress: `${prefix}cap_weekly` };
       let firstClosed: string | undefined;

@@ -55,6 +55,16 @@ export const SUPPRESSION_REASONS = [
   'rate_limited',
   'no_template',
   'duplicate',
+  'low_propensity',
 ] as const;
 
-export const DEFERRAL_REASONS = ['quiet_hours', 'send_time', 'rate_limit'] as const;
+export const DEFERRAL_REASONS = ['quiet_hours', 'send_time', 'rate_limit', 'propensity_pending'] as const;
+
+/**
+ * Whether the message in hand was released from a hold of the timing rules (quiet hours, send
+ * time, rate limit) or a channel fallback: those already had their say. A message that only
+ * waited for its user's scores (`propensity_pending`) is decided as a new one.
+ */
+export function releasedFromTimingHold(context: PolicyContext): boolean {
+  return context.released !== undefined && context.released.reason !== 'propensity_pending';
+}

@@ -1,5 +1,6 @@
 // The policy chain: the rules in the order they apply to every candidate. Consent first (a refusal
-// ends it), then channel choice, quiet hours, best send time, frequency caps and the rate limit;
+// ends it), then channel choice, the propensity gate (where the behaviour model is connected),
+// quiet hours, best send time, frequency caps and the rate limit;
 // a rule may close channels, hold the message for later or suppress it with a reason. With
 // `policy.enabled: false` only consent and channel choice remain.
 
@@ -15,6 +16,8 @@ import { quietHoursRule } from './quietHours.js';
 import { rateLimitRule, type ChannelRateLimits } from './rateLimit.js';
 import { sendTimeRule } from './sendTime.js';
 import type { SendTimeSignals } from './sendTimeSignals.js';
+import { propensityGateRule } from './propensityGate.js';
+import type { PropensityReading } from '../../pipelines/ports.js';
 
 export interface PolicyState {
   caps: CapCounters;
@@ -22,6 +25,8 @@ export interface PolicyState {
   platform: PlatformActivity;
   rateLimits: ChannelRateLimits;
   signals: SendTimeSignals;
+  /** The behaviour model's purchase propensity (TriggerPorts.purchasePropensity); absent: unknown. */
+  purchasePropensity?: (userId: string) => PropensityReading;
 }
 
 export type ChainVerdict = { suppress: string } | { defer: number; reason: string; reservedChannel?: PolicyContext['channels'][number] } | { send: true };
@@ -32,6 +37,8 @@ export class PolicyChain {
   constructor(config: PushflowConfig['policy'], state: PolicyState) {
     const rules: PolicyRule[] = [consentRule(), channelChoiceRule(config.channels, state.engagement, config.unknownUsers)];
     if (config.enabled) {
+      // Before the timing rules: a message the gate drops is not held for later first.
+      if (config.propensity.enabled && state.purchasePropensity !== undefined) rules.push(propensityGateRule(config.propensity, state.purchasePropensity));
       if (config.quietHours.enabled) rules.push(quietHoursRule(config.quietHours));
       if (config.sendTime.enabled) rules.push(sendTimeRule(config.sendTime, config.quietHours, state.platform, state.signals));
       if (config.caps.enabled) rules.push(capsRule(config.caps, state.caps));

@@ -7,7 +7,7 @@
 
 import type { PushflowConfig } from '../config/schema.js';
 import { HOURS_PER_WEEK, type PlatformActivity } from '../../state/platformActivity.js';
-import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { releasedFromTimingHold, type PolicyContext, type PolicyRule, type RuleVerdict } from './policy.js';
 import { inQuietWindow, quietWindow, type QuietHoursConfig } from './quietHours.js';
 import type { SendTimeSignals } from './sendTimeSignals.js';
 import { hourOfWeek, localMinuteOfDay, startOfLocalHour } from './zonedTime.js';
@@ -111,7 +111,7 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, pl
   return {
     name: 'send_time',
     apply(context: PolicyContext): RuleVerdict {
-      if (context.candidate.priority !== 'marketing' || context.released !== undefined) return undefined;
+      if (context.candidate.priority !== 'marketing' || releasedFromTimingHold(context)) return undefined;
       const scores = new HourScores(context.candidate.userId, config, platform, signals);
       if (!scores.informative()) {
         context.reasons.push('send_time: no activity signal, now');

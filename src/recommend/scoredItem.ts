@@ -24,3 +24,17 @@ export interface Recommendation {
   score: number;
   reason: RecommendationReason;
 }
+
+/** The recommendation's reason as the ports carry it: `personal`, `popular`, `similar:<itemId>`, `category:<categoryId>`. */
+export function reasonLabel(reason: RecommendationReason): string {
+  switch (reason.model) {
+    case 'eals':
+      return 'personal';
+    case 'popularity':
+      return 'popular';
+    case 'covisit':
+      return reason.seedItemId === undefined ? 'similar' : `similar:${reason.seedItemId}`;
+    case 'category':
+      return reason.categoryId === undefined ? 'category' : `category:${reason.categoryId}`;
+  }
+}

@@ -14,6 +14,7 @@ import type { RecordFormat, SourceBatch } from '../sources/source.js';
 import type { DeadLetter, Notification } from '../sinks/sink.js';
 import { DecisionEngine, type DecisionResult } from '../decide/decisionEngine.js';
 import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
+import type { TriggerPorts } from '../../pipelines/ports.js';
 import { StateStore } from '../../state/stateStore.js';
 import { SourceOffsets } from '../../state/sourceOffsets.js';
 import { ExpiringIdSet } from '../../state/expiringIdSet.js';
@@ -46,6 +47,8 @@ export interface PipelineRuntimeOptions {
   log?: (message: string) => void;
   /** Best-send-time inputs (profiles, segments, behaviour model); absent: the platform's own pattern. */
   signals?: SendTimeSignals;
+  /** The models' answers to triggers (context.ports) and to the policy (purchase propensity); absent: built-in fallbacks. */
+  ports?: Partial<TriggerPorts>;
 }
 
 interface RunningGraph {
@@ -94,7 +97,7 @@ export class PipelineRuntime {
     this.deadLetters = new Outbox<DeadLetter>(store, 'outbox:dead-letters');
     this.catalog = new CatalogStore(store);
     this.users = new UserStore(store);
-    this.decisions = new DecisionEngine({ config, store, users: this.users, catalog: this.catalog, issued: this.issued, signals: options.signals });
+    this.decisions = new DecisionEngine({ config, store, users: this.users, catalog: this.catalog, issued: this.issued, signals: options.signals, ports: options.ports });
     this.progress = new StreamProgressStore(store);
     this.watermark = new WatermarkTracker(config.time);
     const saved = this.progress.get();
@@ -111,6 +114,7 @@ export class PipelineRuntime {
       users: this.users,
       timers: <P>(name: string) => this.timerStore<P>(name),
       metrics: options.pipelineMetrics,
+      ports: options.ports,
     };
     for (const definition of options.pipelines) {
       if (definition.enabled?.(config) === false) continue;

@@ -13,6 +13,8 @@ import { VirtualClock } from './clock.js';
 import type { PipelineDefinition } from './pipeline.js';
 import { PipelineRuntime } from './pipelineRuntime.js';
 import type { BatchSummary } from './runTotals.js';
+import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
+import type { TriggerPorts } from '../../pipelines/ports.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
@@ -21,6 +23,18 @@ export interface TestDriverOptions {
   config?: DeepPartial<PushflowConfig>;
   /** Processing time at the start (epoch ms); event validation checks times against it. */
   startTime?: number;
+  /**
+   * Connects models as the process does (e.g. `connectModels` of src/app/modelConnections.ts),
+   * on each opening of the LMDB (a restart connects anew); `afterBatch` runs after each commit.
+   */
+  connect?: (store: StateStore, config: PushflowConfig) => DriverConnections;
+}
+
+export interface DriverConnections {
+  ports?: Partial<TriggerPorts>;
+  signals?: SendTimeSignals;
+  /** What the process does between batches (e.g. scoring the users the batch asked about). */
+  afterBatch?(): void;
 }
 
 const SOURCE = 'test';
@@ -30,6 +44,7 @@ export class PipelineTestDriver {
   readonly config: PushflowConfig;
   private store: StateStore;
   private nextOffset = 0;
+  private connections: DriverConnections = {};
   runtime: PipelineRuntime;
 
   constructor(
@@ -43,7 +58,9 @@ export class PipelineTestDriver {
   }
 
   private open(): PipelineRuntime {
-    return new PipelineRuntime({ config: this.config, store: this.store, pipelines: this.options.pipelines, clock: this.clock });
+    this.connections = this.options.connect?.(this.store, this.config) ?? {};
+    const { ports, signals } = this.connections;
+    return new PipelineRuntime({ config: this.config, store: this.store, pipelines: this.options.pipelines, clock: this.clock, ports, signals });
   }
 
   /** Pipes events (objects in our schema; invalid ones are dead-lettered) as one batch. */
@@ -69,13 +86,17 @@ export class PipelineTestDriver {
       nextOffset: String(this.nextOffset),
       liveEventTime: true,
     };
-    return this.runtime.processBatch(batch);
+    const summary = this.runtime.processBatch(batch);
+    this.connections.afterBatch?.();
+    return summary;
   }
 
   /** Moves processing time; an idle stream's watermark follows it after the idle timeout. */
   advanceProcessingTime(ms: number): BatchSummary | undefined {
     this.clock.advance(ms);
-    return this.runtime.tick();
+    const summary = this.runtime.tick();
+    this.connections.afterBatch?.();
+    return summary;
   }
 
   watermark(): number {

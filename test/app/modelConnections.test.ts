@@ -1,0 +1,144 @@
+// The models connected as the process connects them (connectModels), through the pipeline test
+// driver: the recommender's picks reach the digest, segments and profiles reach campaigns.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { PipelineTestDriver } from '../../src/runtime/pipelineTestDriver.js';
+import { connectModels } from '../../src/app/modelConnections.js';
+import { profileTriggerPorts } from '../../src/profile/profilePorts.js';
+import type { StateStore } from '../../state/stateStore.js';
+import { catalogAndUsers } from '../../pipelines/catalogAndUsers.js';
+import { shopperActivity } from '../../pipelines/shopperActivity.js';
+import { recommendations } from '../../pipelines/recommendations.js';
+import { recommendationDigest } from '../../pipelines/recommendationDigest.js';
+import { userProfile } from '../../pipelines/userProfile.js';
+import { segments } from '../../pipelines/segments.js';
+import { segmentCampaign } from '../../pipelines/segmentCampaign.js';
+import { behavior, catalog, DAY, DAY0, HOUR, LATER, MIN, tick, view } from '../support/triggerEvents.js';
+
+type DigestItem = { itemId: string; title?: string; reason?: string };
+const itemsOf = (payload: Record<string, unknown>) => payload.items as DigestItem[];
+
+describe('models connected to the triggers', () => {
+  let driver: PipelineTestDriver;
+  let store: StateStore;
+  afterEach(async () => driver?.close());
+
+  function drive(pipelines: ConstructorParameters<typeof PipelineTestDriver>[0]['pipelines'], config: object): PipelineTestDriver {
+    driver = new PipelineTestDriver({
+      startTime: LATER,
+      pipelines,
+      config: { time: { maxOutOfOrdernessMs: 0 }, policy: { enabled: false }, recommend: { sweepIntervalSeconds: 0 }, ...config },
+      connect: (state, settings) => {
+        store = state;
+        return connectModels(state, settings);
+      },
+    });
+    return driver;
+  }
+
+  /** Eight shoppers view p1 then p2 (and half of them p3); the sold-out p5 is viewed by all. */
+  const shop = () => [
+    catalog('p1', DAY0, { title: 'Smartwatch', stock: 5 }),
+    catalog('p2', DAY0, { title: 'Earbuds', stock: 5 }),
+    catalog('p3', DAY0, { title: 'Phone case', stock: 5 }),
+    catalog('p4', DAY0, { title: 'Charger', stock: 5 }),
+    catalog('p5', DAY0, { title: 'Desk lamp', stock: 0 }),
+    ...Array.from({ length: 8 }, (_, i) => [
+      view(`c${i}`, 'p1', DAY0 + HOUR + i * 10 * MIN),
+      view(`c${i}`, 'p2', DAY0 + HOUR + i * 10 * MIN + MIN),
+      ...(i < 4 ? [view(`c${i}`, 'p3', DAY0 + HOUR + i * 10 * MIN + 2 * MIN)] : []),
+      view(`c${i}`, 'p5', DAY0 + HOUR + i * 10 * MIN + 3 * MIN),
+    ]).flat(),
+  ];
+
+  it("puts the recommender's picks in the digest: from the history of a known user, popular items for a cold one", () => {
+    drive([catalogAndUsers, shopperActivity, recommendations, recommendationDigest], { triggers: { recommendationDigest: { items: 3 } } });
+    driver.pipe([
+      ...shop(),
+      view('u1', 'p1', DAY0 + 3 * HOUR),
+      behavior('add_to_cart', 'u1', 'p1', DAY0 + 3 * HOUR + MIN),
+      behavior('purchase', 'u1', 'p1', DAY0 + 3 * HOUR + 2 * MIN),
+      // A search names no item: u2 is active (planned a digest) but unknown to the recommender.
+      behavior('search', 'u2', undefined, DAY0 + 3 * HOUR, { query: 'gift' }),
+    ]);
+    driver.pipe([tick(DAY0 + DAY + HOUR)]);
+    driver.pipe([tick(DAY0 + DAY + 12 * HOUR)]);
+    const digestOf = (userId: string) => driver.notifications().find((n) => n.userId === userId && n.type === 'recommendation_digest')!;
+
+    const known = itemsOf(digestOf('u1').payload);
+    // Bought p1: not offered again; p2 because the people who viewed p1 viewed it; p5 is sold out.
+    expect(known.map((i) => i.itemId)).not.toContain('p1');
+    expect(known.map((i) => i.itemId)).not.toContain('p5');
+    expect(known).toContainEqual({ itemId: 'p2', title: 'Earbuds', reason: 'similar:p1' });
+
+    // The recommender's time-decayed popularity counts single views (the trigger's own fallback
+    // only counts favourites, carts and repeated views, and would have offered p1 alone).
+    const cold = itemsOf(digestOf('u2').payload);
+    expect(cold).toEqual([
+      { itemId: 'p1', title: 'Smartwatch', reason: 'popular' },
+      { itemId: 'p2', title: 'Earbuds', reason: 'popular' },
+      { itemId: 'p3', title: 'Phone case', reason: 'popular' },
+    ]);
+  });
+
+  it("falls back on the trigger's popular items when the recommender is off", () => {
+    drive([catalogAndUsers, shopperActivity, recommendationDigest], { recommend: { enabled: false, sweepIntervalSeconds: 0 } });
+    driver.pipe([...shop(), behavior('favorite', 'u1', 'p4', DAY0 + 3 * HOUR), behavior('search', 'u2', undefined, DAY0 + 3 * HOUR, { query: 'gift' })]);
+    driver.pipe([tick(DAY0 + DAY + HOUR)]);
+    driver.pipe([tick(DAY0 + DAY + 12 * HOUR)]);
+    const digest = driver.notifications().find((n) => n.userId === 'u2' && n.type === 'recommendation_digest')!;
+    expect(itemsOf(digest.payload)).toEqual([{ itemId: 'p4', title: 'Charger', reason: 'popular' }]);
+  });
+
+  it('targets campaigns by the segment and the profile the models hold for each user', () => {
+    const campaign = (id: string, rest: object) => ({
+      id,
+      content: { 'zh-CN': { title: id, body: id } },
+      startAt: new Date(DAY0 + 3 * DAY).toISOString(),
+      endAt: new Date(DAY0 + 4 * DAY).toISOString(),
+      holdoutShare: 0,
+      ...rest,
+    });
+    drive([catalogAndUsers, shopperActivity, userProfile, segments, segmentCampaign], {
+      segments: { k: 2, seedAfterUsers: 20, miniBatchSize: 10 },
+      triggers: {
+        segmentCampaign: {
+          campaigns: [
+            campaign('segment-0', { segments: ['0'] }),
+            campaign('segment-1', { segments: ['1'] }),
+            campaign('buyers', { filter: { profile: { purchases: { min: 1 } } } }),
+          ],
+        },
+      },
+    });
+    // Buyers come at night and complete their carts; browsers view a lot in the evening.
+    const buyers = Array.from({ length: 15 }, (_, i) => `buyer${i}`);
+    const browsers = Array.from({ length: 15 }, (_, i) => `browser${i}`);
+    for (let day = 0; day < 3; day++) {
+      const events = [];
+      for (const [i, userId] of buyers.entries()) {
+        const at = DAY0 + day * DAY + 18 * HOUR + i * MIN;
+        events.push(view(userId, `b${i}`, at), behavior('add_to_cart', userId, `b${i}`, at + 10_000), behavior('purchase', userId, `b${i}`, at + 20_000));
+      }
+      for (const [i, userId] of browsers.entries()) {
+        const at = DAY0 + day * DAY + 12 * HOUR + i * MIN;
+        for (let v = 0; v < 6; v++) events.push(view(userId, `v${i}-${v}`, at + v * 10_000));
+      }
+      driver.pipe(events.sort((a, b) => a.time - b.time));
+    }
+    driver.pipe([tick(DAY0 + 3 * DAY + HOUR)]);
+
+    const { userSegment } = profileTriggerPorts(store, driver.config);
+    const received = new Map<string, string[]>();
+    for (const n of driver.notifications()) received.set(n.userId, [...(received.get(n.userId) ?? []), n.payload.campaignId as string].sort());
+    for (const userId of [...buyers, ...browsers]) {
+      const segment = userSegment(userId);
+      expect(segment, userId).toBeDefined();
+      const expected = [`segment-${segment}`, ...(buyers.includes(userId) ? ['buyers'] : [])].sort();
+      expect(received.get(userId), userId).toEqual(expected);
+    }
+    // The two kinds of shoppers fall in different segments, so each segment campaign reached someone.
+    expect(new Set(buyers.map(userSegment))).toHaveLength(1);
+    expect(userSegment(browsers[0])).not.toBe(userSegment(buyers[0]));
+  });
+});
