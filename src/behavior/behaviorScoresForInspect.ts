@@ -12,6 +12,7 @@ import { BehaviorScorer } from './behaviorScorer.js';
 import { ModelMeta } from './modelMeta.js';
 import { ModelVersions } from './modelVersions.js';
 import { loadTensorflow } from './tfBackend.js';
+import type { InspectSection } from '../cli/inspectSections.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -72,3 +73,10 @@ export async function behaviorScoresForInspect(state: StateStore, config: Pushfl
     if (model !== undefined) disposeWeights(model.tf, model.weights);
   }
 }
+
+/** The behaviour section of `pushflow inspect user ID`, when the model is on and the user has behaviour. */
+export const behaviorSection: InspectSection = async ({ state, config }, userId) => {
+  if (!config.behavior.enabled) return undefined;
+  const data = await behaviorScoresForInspect(state, config, userId);
+  return data === undefined ? undefined : { title: 'behavior', data };
+};

@@ -10,6 +10,9 @@ import { StreamProgressStore } from '../../state/streamProgressStore.js';
 import { UserStore } from '../../state/userStore.js';
 import { profileSection, windowsSection } from '../profile/profileInspection.js';
 import { segmentSection } from '../segments/segmentInspection.js';
+import { recommendationsSection } from '../recommend/recommendForInspect.js';
+import { deliverySection } from '../decide/deliveryStateForInspect.js';
+import { behaviorSection } from '../behavior/behaviorScoresForInspect.js';
 import { configFromFlags, parseCommand } from './commonOptions.js';
 import type { InspectContext, InspectSection, InspectSectionResult } from './inspectSections.js';
 import { UsageError } from './usage.js';
@@ -23,7 +26,15 @@ const settingsSection: InspectSection = (context, userId) => {
  * The sections, in the order they print. To show yours, add one line, e.g.
  * `(context, userId) => ({ title: 'recommendations', data: recommendForInspect(context.state, context.config, userId, 10) })`.
  */
-export const INSPECT_SECTIONS: InspectSection[] = [settingsSection, profileSection, segmentSection, windowsSection];
+export const INSPECT_SECTIONS: InspectSection[] = [
+  settingsSection,
+  profileSection,
+  segmentSection,
+  windowsSection,
+  recommendationsSection,
+  behaviorSection,
+  deliverySection,
+];
 
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {});
@@ -33,15 +44,20 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const state = openExistingDataDir(config.dataDir);
   try {
     const context: InspectContext = { config, state, asOf: new StreamProgressStore(state).get()?.watermark ?? -Infinity };
-    const sections = INSPECT_SECTIONS.map((section) => section(context, userId)).filter((s): s is InspectSectionResult => s !== undefined);
+    const sections: InspectSectionResult[] = [];
+    for (const section of INSPECT_SECTIONS) {
+      const result = await section(context, userId);
+      if (result !== undefined) sections.push(result);
+    }
+    const known = sections.some((section) => section.generic !== true);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ userId, dataDir: config.dataDir, sections: Object.fromEntries(sections.map((s) => [s.title, s.data])) })}\n`);
-    } else if (sections.length === 0) {
+    } else if (!known) {
       process.stdout.write(`user ${userId}: nothing known in ${config.dataDir}\n`);
     } else {
-      for (const { title, data } of sections) process.stdout.write(`== ${title} ==\n${readable(data)}\n`);
+      for (const { title, data, lines } of sections) process.stdout.write(`== ${title} ==\n${lines === undefined ? readable(data) : `${lines.join('\n')}\n`}\n`);
     }
-    return sections.length === 0 ? 1 : 0;
+    return known ? 0 : 1;
   } finally {
     await state.close();
   }

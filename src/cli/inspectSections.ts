@@ -16,6 +16,16 @@ export interface InspectContext {
 export interface InspectSectionResult {
   title: string;
   data: unknown;
+  /** Lines for a terminal, when the section has its own layout; default: the data as YAML. */
+  lines?: string[];
+  /**
+   * True when the section holds nothing learnt about this user (e.g. the popular items any
+   * newcomer is recommended): a user with only such sections is reported as unknown.
+   */
+  generic?: boolean;
 }
 
-export type InspectSection = (context: InspectContext, userId: string) => InspectSectionResult | undefined;
+export type InspectSection = (
+  context: InspectContext,
+  userId: string,
+) => InspectSectionResult | undefined | Promise<InspectSectionResult | undefined>;

@@ -15,6 +15,7 @@ import { UserStore } from '../../state/userStore.js';
 import { capPeriods } from './frequencyCaps.js';
 import { inQuietWindow, quietWindow, quietWindowEnd } from './quietHours.js';
 import { isValidTimeZone, localMinuteOfDay } from './zonedTime.js';
+import type { InspectSection } from '../cli/inspectSections.js';
 
 export interface CapUsage {
   used: number;
@@ -137,3 +138,17 @@ export function formatDeliveryState(view: DeliveryInspection): string[] {
   }
   return lines;
 }
+
+/**
+ * The delivery section of `pushflow inspect user ID`; generic (nothing learnt of the user) when no
+ * message was ever decided for them.
+ */
+export const deliverySection: InspectSection = ({ state, config, asOf }, userId) => {
+  const view = deliveryStateForInspect(state, config, userId, Number.isFinite(asOf) ? asOf : undefined);
+  const untouched =
+    view.recentNotifications.length === 0 && view.scheduledSends.length === 0 && view.caps.week.total.used === 0 && Object.keys(view.engagement).length === 0;
+  const engagement = Object.entries(view.engagement).map(([channel, stats]) => `${channel} ${stats!.sent} sent, ${stats!.engaged} engaged, ${stats!.failed} failed`);
+  const lines = formatDeliveryState(view);
+  lines.splice(lines.indexOf('last notifications:'), 0, `channel engagement: ${engagement.length > 0 ? engagement.join('; ') : 'none yet'}`);
+  return { title: 'delivery', data: view, lines, generic: untouched };
+};

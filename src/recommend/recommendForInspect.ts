@@ -7,7 +7,8 @@ import type { StateStore } from '../../state/stateStore.js';
 import { CatalogStore } from '../../state/catalogStore.js';
 import { LiveRecommender } from './liveRecommender.js';
 import { blendWeights, type BlendWeights } from './hybridBlend.js';
-import type { Recommendation } from './scoredItem.js';
+import { reasonLabel, type Recommendation } from './scoredItem.js';
+import type { InspectSection } from '../cli/inspectSections.js';
 
 export interface InspectRecommendations {
   userId: string;
@@ -41,3 +42,34 @@ export function recommendForInspect(
     recommendations: live.recommend(userId, k, 'hybrid', { isUnavailable: outOfStockIn(new CatalogStore(state)) }),
   };
 }
+
+/** Items the recommendations section of `inspect user` lists. */
+const INSPECT_ITEMS = 10;
+
+/**
+ * The recommendations section of `pushflow inspect user ID`: what the digest and win-back
+ * triggers would be given now, each item with its title, score and reason (`personal`,
+ * `similar:<item>`, `category:<id>`, `popular`); `source` says whether the user's history drives
+ * them or, for a user without one, popularity alone (the cold-start fallback).
+ */
+export const recommendationsSection: InspectSection = ({ state, config }, userId) => {
+  if (!config.recommend.enabled) return undefined;
+  const view = recommendForInspect(state, config, userId, INSPECT_ITEMS);
+  if (view.recommendations.length === 0) return undefined;
+  const catalog = new CatalogStore(state);
+  return {
+    title: 'recommendations',
+    generic: view.historyLength === 0,
+    data: {
+      source: view.historyLength === 0 ? 'cold start: popular items' : 'hybrid of the user\'s history',
+      historyLength: view.historyLength,
+      weights: view.weights,
+      items: view.recommendations.map(({ itemId, score, reason }) => ({
+        itemId,
+        ...(catalog.get(itemId)?.title !== undefined ? { title: catalog.get(itemId)!.title } : {}),
+        score: Number(score.toFixed(4)),
+        reason: reasonLabel(reason),
+      })),
+    },
+  };
+};

@@ -98,10 +98,37 @@ describe('pushflow inspect user', () => {
     expect(sections.profile.visits.total).toBe(3);
   });
 
+  it("also shows the user's recommendations, behaviour scores and delivery state (--json)", async () => {
+    const result = await runBinary(['inspect', 'user', '1000', '--data-dir', dataDir, '--json'], ENV);
+    expect(result.code, result.stderr).toBe(0);
+    const { recommendations, behavior, delivery } = lastJsonLine(result.stdout).sections;
+    // 1000 bought one item a day: those are not offered again; what the other night buyers bought
+    // lately (carted and bought: the most confident feedback) is the most popular.
+    expect(recommendations).toMatchObject({ source: "hybrid of the user's history", historyLength: 3 });
+    const items = recommendations.items as { itemId: string; reason: string }[];
+    expect(items).toHaveLength(10);
+    for (const { itemId, reason } of items) {
+      const owner = Math.floor((Number(itemId) - 5000) / 10);
+      expect(owner % 3, itemId).toBe(0);
+      expect(owner, itemId).not.toBe(0);
+      expect(reason).toBe('popular');
+    }
+    // No model trained in so short a replay: next categories from the user's own history.
+    expect(behavior).toMatchObject({ userId: '1000', source: 'history', events: eventsOf.get('1000'), purchaseIn24h: null });
+    expect(behavior.nextCategories[0]).toEqual({ categoryId: '700', probability: 1 });
+    // One digest a day, each counted against the week's cap.
+    const digests = (delivery.recentNotifications as { type: string; outcome: string }[]).filter((n) => n.type === 'recommendation_digest');
+    expect(digests.map((n) => n.outcome)).toEqual(['queued', 'queued', 'queued']);
+    expect(delivery.caps.week.total.used).toBe(3);
+    expect(delivery.timeZone).toBe('Asia/Shanghai');
+  });
+
   it('prints the same as sections for people', async () => {
     const result = await runBinary(['inspect', 'user', '1001', '--data-dir', dataDir], ENV);
     expect(result.code).toBe(0);
-    for (const title of ['== profile ==', '== segment ==', '== windows ==']) expect(result.stdout).toContain(title);
+    for (const title of ['== profile ==', '== segment ==', '== windows ==', '== recommendations ==', '== behavior ==', '== delivery ==']) expect(result.stdout).toContain(title);
+    expect(result.stdout).toMatch(/caps: day \d{4}-\d\d-\d\d: \d+\/4 total/);
+    expect(result.stdout).toContain('channel engagement: none yet');
     expect(result.stdout).toMatch(/hourOfWeek: \[ [\d, ]+ \]/);
   });
 
