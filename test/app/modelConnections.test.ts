@@ -1,7 +1,17 @@
 // The models connected as the process connects them (connectModels), through the pipeline test
-// driver: the recommender's picks reach the digest, segments and profiles reach campaigns.
+// driver: the recommender's picks reach the digest, segments and profiles reach campaigns; and
+// the process itself connects them (a replay of a file into a real LMDB directory).
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { PushflowProcess } from '../../src/app/pushflowProcess.js';
+import { FileSource } from '../../src/sources/fileSource.js';
+import { JsonlFileSink } from '../../src/sinks/jsonlSink.js';
+import type { DeadLetter, Notification } from '../../src/sinks/sink.js';
+import { ALL_PIPELINES } from '../../pipelines/index.js';
 import { PipelineTestDriver } from '../../src/runtime/pipelineTestDriver.js';
 import { connectModels } from '../../src/app/modelConnections.js';
 import { profileTriggerPorts } from '../../src/profile/profilePorts.js';
@@ -141,4 +151,37 @@ describe('models connected to the triggers', () => {
     expect(new Set(buyers.map(userSegment))).toHaveLength(1);
     expect(userSegment(browsers[0])).not.toBe(userSegment(buyers[0]));
   });
+
+  it('is how the process connects them: a replay delivers digests with the recommender\'s picks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushflow-models-'));
+    try {
+      const events = [
+        ...shop(),
+        view('u1', 'p1', DAY0 + 3 * HOUR),
+        behavior('purchase', 'u1', 'p1', DAY0 + 3 * HOUR + MIN),
+        tick(DAY0 + DAY + HOUR),
+        // Past 20:00 in Shanghai by more than the out-of-orderness bound.
+        tick(DAY0 + DAY + 13 * HOUR),
+      ];
+      writeFileSync(join(dir, 'events.jsonl'), events.map((event) => JSON.stringify(event)).join('\n'));
+      const config = loadConfig({
+        env: {},
+        overrides: { dataDir: join(dir, 'state'), metrics: { enabled: false }, policy: { enabled: false }, recommend: { sweepIntervalSeconds: 0 } },
+      });
+      const pushflow = new PushflowProcess({
+        config,
+        pipelines: ALL_PIPELINES,
+        notificationSink: new JsonlFileSink<Notification>(join(dir, 'notifications.jsonl')),
+        deadLetterSink: new JsonlFileSink<DeadLetter>(join(dir, 'dlq.jsonl')),
+      });
+      await pushflow.run(new FileSource({ path: join(dir, 'events.jsonl'), format: 'jsonl', batchSize: 10 }));
+      await pushflow.close();
+      const sent = readFileSync(join(dir, 'notifications.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Notification);
+      const digest = sent.find((n) => n.userId === 'u1' && n.type === 'recommendation_digest')!;
+      expect(itemsOf(digest.payload)).toContainEqual({ itemId: 'p2', title: 'Earbuds', reason: 'similar:p1' });
+      expect(itemsOf(digest.payload).map((i) => i.itemId)).not.toContain('p1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
