@@ -23,6 +23,7 @@ import { recommendationDigest } from '../../pipelines/recommendationDigest.js';
 import { userProfile } from '../../pipelines/userProfile.js';
 import { segments } from '../../pipelines/segments.js';
 import { segmentCampaign } from '../../pipelines/segmentCampaign.js';
+import { browseAbandonment } from '../../pipelines/browseAbandonment.js';
 import { behavior, catalog, DAY, DAY0, HOUR, LATER, MIN, tick, view } from '../support/triggerEvents.js';
 
 type DigestItem = { itemId: string; title?: string; reason?: string };
@@ -150,6 +151,23 @@ describe('models connected to the triggers', () => {
     // The two kinds of shoppers fall in different segments, so each segment campaign reached someone.
     expect(new Set(buyers.map(userSegment))).toHaveLength(1);
     expect(userSegment(browsers[0])).not.toBe(userSegment(buyers[0]));
+  });
+
+  it("holds marketing to the hour the user's profile says they are active (the send-time signals)", () => {
+    drive([catalogAndUsers, userProfile, browseAbandonment], {
+      policy: { rateLimit: { enabled: false } },
+      triggers: { browseAbandonment: { digest: { windowMinutes: 0 } } },
+    });
+    // A week of visits at 15:00 in Shanghai (07:00Z), then a Monday-morning browse at 08:30.
+    for (let day = 0; day < 7; day++) driver.pipe([0, 1, 2].map((i) => view('u1', `seen${day}-${i}`, DAY0 + day * DAY + 7 * HOUR + i * MIN)));
+    const monday = DAY0 + 7 * DAY;
+    driver.pipe([0, 5, 10].map((m) => view('u1', 'x', monday + 30 * MIN + m * MIN)));
+    // The reminder is due at 09:40 local; the user's own Monday pattern puts it at 15:00.
+    driver.pipe([tick(monday + 2 * HOUR)]);
+    expect(driver.notifications()).toHaveLength(0);
+    driver.pipe([tick(monday + 7 * HOUR)]);
+    const [reminder] = driver.notifications();
+    expect(reminder).toMatchObject({ userId: 'u1', type: 'browse_abandonment', decidedAt: monday + 7 * HOUR });
   });
 
   it('is how the process connects them: a replay delivers digests with the recommender\'s picks', async () => {
