@@ -16,6 +16,7 @@ import { orderStatus } from './orderStatus.js';
 import { recommendationDigest } from './recommendationDigest.js';
 import { winBack } from './winBack.js';
 import { segmentCampaign } from './segmentCampaign.js';
+import { feedback } from './feedback.js';
 
 export const ALL_PIPELINES: PipelineDefinition[] = [
   catalogAndUsers,
@@ -23,6 +24,8 @@ export const ALL_PIPELINES: PipelineDefinition[] = [
   userProfile,
   segments,
   recommendations,
+  // Feedback after the recommender (a click teaches it), before the triggers decide anew.
+  feedback,
   // The triggers' own indexes (activity days, item interest), before the triggers that read them.
   shopperActivity,
   abandonedCart,

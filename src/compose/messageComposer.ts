@@ -30,6 +30,11 @@ export interface RenderRequest {
   /** The user's IANA time zone, for dates. */
   timeZone: string;
   item?: CatalogItem;
+  /**
+   * Picks the variant among the ids the template has for this channel and locale (the eligible
+   * ones: the bandit, an experiment arm); undefined or an unknown id: the stable hash's pick.
+   */
+  chooseVariant?: (eligible: readonly string[]) => string | undefined;
 }
 
 export interface RenderedMessage {
@@ -94,7 +99,9 @@ export class MessageComposer {
     if (templates !== undefined) {
       const byLocale = templates.channels.get(request.channel) ?? templates.channels.get('push') ?? templates.channels.values().next().value!;
       const locale = resolveLocale(byLocale, request.locale, this.limits.fallbackLocale);
-      const variant = pickVariant(byLocale.get(locale)!, `${request.candidate.userId}|${request.candidate.type}|${request.channel}`);
+      const variants = byLocale.get(locale)!;
+      const chosen = variants.length > 1 ? request.chooseVariant?.(variants.map(({ id }) => id)) : undefined;
+      const variant = variants.find(({ id }) => id === chosen) ?? pickVariant(variants, `${request.candidate.userId}|${request.candidate.type}|${request.channel}`);
       const context = this.formatContext(templates, request, locale);
       const partChannel: Channel = templates.channels.has(request.channel) ? request.channel : templates.channels.has('push') ? 'push' : [...templates.channels.keys()][0];
       return this.fit(request.channel, partChannel, variant, context, locale);

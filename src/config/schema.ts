@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { CHANNELS, ORDER_STATUSES } from '../events/types.js';
 import type { CrossFieldParams } from './configError.js';
+import { experimentsSchema, learningSchema } from './learningSchema.js';
 
 const port = () => z.number().int().min(0).max(65535);
 const positiveInt = () => z.number().int().min(1);
@@ -779,6 +780,8 @@ export const configSchema = z
     policy: policySchema.prefault({}),
     templates: templatesSchema.prefault({}),
     delivery: deliverySchema.prefault({}),
+    learning: learningSchema.prefault({}),
+    experiments: experimentsSchema,
   })
   .superRefine((config, ctx) => {
     if (config.source.kind === 'file' && config.file.path === undefined) {

@@ -28,6 +28,7 @@ import { PolicyChain } from './policyChain.js';
 import { ChannelRateLimits } from './rateLimit.js';
 import { NO_SIGNALS, type SendTimeSignals } from './sendTimeSignals.js';
 import { hourOfWeek, isValidTimeZone } from './zonedTime.js';
+import { FeedbackLearning } from '../learn/feedbackLearning.js';
 import type { TriggerPorts } from '../../pipelines/ports.js';
 
 const HOUR_MS = 3_600_000;
@@ -74,6 +75,8 @@ export class DecisionEngine {
   readonly platform: PlatformActivity;
   readonly composer: MessageComposer;
   readonly chain: PolicyChain;
+  /** Feedback learning (src/learn): experiments, fatigue, the variant bandit, the sent-notification ledger. */
+  readonly learning: FeedbackLearning;
   private readonly zones = new Map<string, string>();
   private readonly userCache = new Map<string, UserSettings | null>();
   private readonly itemCache = new Map<string, CatalogItem | null>();
@@ -89,12 +92,14 @@ export class DecisionEngine {
     this.receipts = new DeliveryReceipts(store);
     this.platform = new PlatformActivity(store, config.policy.sendTime.platformHalfLifeDays);
     this.composer = options.composer ?? loadComposer(config);
+    this.learning = FeedbackLearning.of(store, config);
     this.chain = new PolicyChain(config.policy, {
       caps: this.caps,
       engagement: this.engagement,
       platform: this.platform,
       rateLimits: new ChannelRateLimits(config.policy.rateLimit),
-      signals: options.signals ?? NO_SIGNALS,
+      signals: this.learning.sendTimeSignals(options.signals ?? NO_SIGNALS),
+      learning: this.learning,
       purchasePropensity: options.ports?.purchasePropensity,
     });
   }
@@ -185,6 +190,7 @@ export class DecisionEngine {
   /** Writes back what was kept in memory during the batch, and forgets old history. Call inside the batch transaction. */
   endBatch(watermark: number): void {
     this.platform.flush();
+    this.log.flush();
     this.log.expire(watermark);
   }
 
@@ -266,7 +272,7 @@ export class DecisionEngine {
     const item = typeof itemId === 'string' ? this.item(itemId) : undefined;
     let rendered;
     try {
-      rendered = this.composer.render({ candidate, channel, locale, timeZone: zone, item });
+      rendered = this.composer.render({ candidate, channel, locale, timeZone: zone, item, chooseVariant: (eligible) => this.learning.chooseVariant(candidate, eligible, now) });
     } catch (error) {
       if (error instanceof UnknownTemplateError) return this.suppressed(candidate, id, now, 'no_template', context.reasons);
       throw error;
@@ -296,6 +302,7 @@ export class DecisionEngine {
     if (to !== undefined) notification.to = to;
     if (rendered.html !== undefined) notification.html = rendered.html;
     if (held?.excludedChannels !== undefined) notification.excludedChannels = held.excludedChannels;
+    this.learning.recordQueued(notification, now);
     this.log.append(candidate.userId, { at: now, notificationId: id, type: candidate.type, outcome: 'queued', channel, reasons: context.reasons });
     return { outcome: 'queued', notification, reasons: context.reasons };
   }

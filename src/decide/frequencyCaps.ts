@@ -20,7 +20,12 @@ export function capPeriods(zone: string, time: number): { day: string; week: str
  * @example
  * capsRule(config.policy.caps, counters).apply(context); // { suppress: 'cap_daily' }
  */
-export function capsRule(config: CapsConfig, counters: CapCounters): PolicyRule {
+export function capsRule(
+  config: CapsConfig,
+  counters: CapCounters,
+  /** The total caps of this decision (experiment arm, fatigue); default `config.total`. */
+  totals: (context: PolicyContext) => { daily: number; weekly: number } = () => config.total,
+): PolicyRule {
   return {
     name: 'caps',
     apply(context: PolicyContext): RuleVerdict {
@@ -28,8 +33,9 @@ export function capsRule(config: CapsConfig, counters: CapCounters): PolicyRule 
       const { day, week } = capPeriods(context.zone, context.now);
       const counts = counters.get(context.candidate.userId, day, week);
       const prefix = releasedFromTimingHold(context) ? 'deferred_' : '';
-      if (counts.day.total >= config.total.daily) return { suppress: `${prefix}cap_daily` };
-      if (counts.week.total >= config.total.weekly) return { suppress: `${prefix}cap_weekly` };
+      const total = totals(context);
+      if (counts.day.total >= total.daily) return { suppress: `${prefix}cap_daily` };
+      if (counts.week.total >= total.weekly) return { suppress: `${prefix}cap_weekly` };
       let firstClosed: string | undefined;
       context.channels = context.channels.filter((channel) => {
         const closed = channelCapReached(config, counts, channel);
@@ -39,7 +45,7 @@ export function capsRule(config: CapsConfig, counters: CapCounters): PolicyRule 
       if (context.channels.length === 0) return { suppress: `${prefix}${firstClosed ?? 'cap_channel_daily'}` };
       const channel = context.channels[0];
       context.reasons.push(
-        `caps: ${channel} ${counts.day.byChannel[channel] ?? 0}/${config[channel].daily} today, ${counts.week.byChannel[channel] ?? 0}/${config[channel].weekly} this week; all ${counts.day.total}/${config.total.daily}, ${counts.week.total}/${config.total.weekly}`,
+        `caps: ${channel} ${counts.day.byChannel[channel] ?? 0}/${config[channel].daily} today, ${counts.week.byChannel[channel] ?? 0}/${config[channel].weekly} this week; all ${counts.day.total}/${total.daily}, ${counts.week.total}/${total.weekly}`,
       );
       return undefined;
     },

@@ -55,6 +55,7 @@ export const SUPPRESSION_REASONS = [
   'rate_limited',
   'no_template',
   'duplicate',
+  'holdout',
   'low_propensity',
 ] as const;
 

@@ -18,6 +18,7 @@ import { sendTimeRule } from './sendTime.js';
 import type { SendTimeSignals } from './sendTimeSignals.js';
 import { propensityGateRule } from './propensityGate.js';
 import type { PropensityReading } from '../../pipelines/ports.js';
+import type { FeedbackLearning } from '../learn/feedbackLearning.js';
 
 export interface PolicyState {
   caps: CapCounters;
@@ -27,6 +28,8 @@ export interface PolicyState {
   signals: SendTimeSignals;
   /** The behaviour model's purchase propensity (TriggerPorts.purchasePropensity); absent: unknown. */
   purchasePropensity?: (userId: string) => PropensityReading;
+  /** Feedback learning (src/learn): experiment holdouts and caps, fatigue-lowered caps, send time per arm. */
+  learning?: FeedbackLearning;
 }
 
 export type ChainVerdict = { suppress: string } | { defer: number; reason: string; reservedChannel?: PolicyContext['channels'][number] } | { send: true };
@@ -44,7 +47,7 @@ export class PolicyChain {
       if (config.caps.enabled) rules.push(capsRule(config.caps, state.caps));
       if (config.rateLimit.enabled) rules.push(rateLimitRule(state.rateLimits));
     }
-    this.rules = rules;
+    this.rules = state.learning !== undefined ? state.learning.adaptRules(rules, (totals) => capsRule(config.caps, state.caps, totals), config.caps.total) : rules;
   }
 
   /** Runs the rules in order; the first that suppresses or holds decides. */

@@ -15,7 +15,8 @@ export type BehaviorType = (typeof BEHAVIOR_TYPES)[number];
 export const ORDER_STATUSES = ['paid', 'shipped', 'out_for_delivery', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const FEEDBACK_TYPES = ['delivered', 'opened', 'clicked'] as const;
+/** What users did with a notification; `unsubscribed`: they opted out of marketing from it. */
+export const FEEDBACK_TYPES = ['delivered', 'opened', 'clicked', 'unsubscribed'] as const;
 export type FeedbackType = (typeof FEEDBACK_TYPES)[number];
 
 export const CHANNELS = ['push', 'email', 'sms', 'webhook'] as const;

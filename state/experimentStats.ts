@@ -1,0 +1,92 @@
+// Experiment counts per arm, and per user what the arm-level rates need (first exposure,
+// converted, opted out), so that users, not messages, are the unit of conversion and opt-out
+// rates: the holdout sends nothing, yet its users convert or not. Keys:
+//   ['c', experiment, arm]     -> ArmCounts
+//   ['u', experiment, userId]  -> UserExposure
+
+import type { Database } from 'lmdb';
+import type { StateStore } from './stateStore.js';
+
+export interface ArmCounts {
+  /** Users with at least one marketing message decided (sent, or withheld for the holdout). */
+  users: number;
+  /** Marketing messages sent (queued). */
+  sent: number;
+  /** Marketing messages withheld because the user is in a holdout. */
+  withheld: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  /** Purchases attributed (last touch) to this arm's messages. */
+  attributed: number;
+  /** Revenue of those purchases. */
+  attributedRevenue: number;
+  /** Exposed users who purchased at least once after their first exposure. */
+  converters: number;
+  /** Purchases by exposed users after their first exposure (attributed or not). */
+  purchases: number;
+  /** Exposed users who unsubscribed. */
+  optOuts: number;
+}
+
+export interface UserExposure {
+  arm: string;
+  exposedAt: number;
+  converted?: boolean;
+  optedOut?: boolean;
+}
+
+export const NO_ARM_COUNTS: Readonly<ArmCounts> = Object.freeze({
+  users: 0,
+  sent: 0,
+  withheld: 0,
+  delivered: 0,
+  opened: 0,
+  clicked: 0,
+  attributed: 0,
+  attributedRevenue: 0,
+  converters: 0,
+  purchases: 0,
+  optOuts: 0,
+});
+
+type StatsKey = ['c', string, string] | ['u', string, string];
+
+export class ExperimentStats {
+  private readonly db: Database<ArmCounts | UserExposure, StatsKey>;
+
+  constructor(store: StateStore) {
+    this.db = store.database<StatsKey, ArmCounts | UserExposure>('learn:experiments');
+  }
+
+  counts(experiment: string, arm: string): ArmCounts {
+    return { ...NO_ARM_COUNTS, ...(this.db.get(['c', experiment, arm]) as ArmCounts | undefined) };
+  }
+
+  /** Adds to an arm's counts. Inside the batch transaction. */
+  add(experiment: string, arm: string, delta: Partial<ArmCounts>): void {
+    const counts = this.counts(experiment, arm);
+    for (const [key, value] of Object.entries(delta) as [keyof ArmCounts, number][]) counts[key] += value;
+    this.db.putSync(['c', experiment, arm], counts);
+  }
+
+  exposure(experiment: string, userId: string): UserExposure | undefined {
+    return this.db.get(['u', experiment, userId]) as UserExposure | undefined;
+  }
+
+  setExposure(experiment: string, userId: string, exposure: UserExposure): void {
+    this.db.putSync(['u', experiment, userId], exposure);
+  }
+
+  /** Every arm with counts, per experiment. */
+  allCounts(): Map<string, Map<string, ArmCounts>> {
+    const result = new Map<string, Map<string, ArmCounts>>();
+    for (const { key, value } of this.db.getRange({ start: ['c'], end: ['c', '\uffff'] })) {
+      const [, experiment, arm] = key as ['c', string, string];
+      let arms = result.get(experiment);
+      if (arms === undefined) result.set(experiment, (arms = new Map()));
+      arms.set(arm, { ...NO_ARM_COUNTS, ...(value as ArmCounts) });
+    }
+    return result;
+  }
+}
