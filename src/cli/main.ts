@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one pushflow binary: `pushflow run | replay | eval | inspect | segments | help`. Parses flags, loads and validates the
+// The one pushflow binary: `pushflow run | replay | eval | inspect | segments | simulate | report | help`. Parses flags, loads and validates the
 // configuration (failing fast with the path of a bad key), and runs a PushflowProcess.
 
 import { ConfigError } from '../config/configError.js';
@@ -9,6 +9,8 @@ import { evalRecsCommand } from './evalRecsCommand.js';
 import { evalBehaviorCommand } from './evalBehaviorCommand.js';
 import { inspectCommand } from './inspectCommand.js';
 import { segmentsCommand } from './segmentsCommand.js';
+import { simulateCommand } from './simulateCommand.js';
+import { reportCommand } from './reportCommand.js';
 import { UsageError, USAGE } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
       return inspectCommand(rest);
     case 'segments':
       return segmentsCommand(rest);
+    case 'simulate':
+      return simulateCommand(rest);
+    case 'report':
+      return reportCommand(rest);
     case undefined:
     case 'help':
     case '--help':

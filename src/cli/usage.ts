@@ -28,6 +28,16 @@ Usage:
       profile (counts, RFM, category affinity, hour-of-week activity...), segment, window aggregates.
   pushflow segments [--data-dir DIR] [--json]
       The user segments: sizes, descriptions and centroids in the features' units (docs/PROFILES.md).
+  pushflow simulate --users N --days D --policy personalized|blast|random [--seed S] [--items N]
+                    [--data-dir DIR] [--config FILE] [--json]
+      Runs the whole pipeline over a simulated platform in virtual time: simulated users open,
+      click, buy and opt out according to a ground-truth response model, and their feedback
+      flows back as events. Reports notifications sent, open and click-through rates,
+      conversions, attributed purchases, opt-outs and per-user volume (docs/LEARNING.md).
+      With --data-dir the state is kept (for "report experiments"); else a temporary one is used.
+  pushflow report experiments [--data-dir DIR] [--config FILE] [--json]
+      Per experiment and arm: exposures, sends, opens, clicks, attributed purchases, conversions,
+      opt-outs; rates with 95% intervals; lift against control and holdout, and significance.
   pushflow help
 
 Every setting can also come from the YAML file (--config or $PUSHFLOW_CONFIG) or from

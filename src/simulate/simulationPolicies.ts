@@ -1,0 +1,101 @@
+// The notification policies `pushflow simulate` compares, as configuration over the defaults
+// and the trigger ports they plug in. All three run the same triggers over the same world:
+// - personalized: everything pushflow has: recommended items per user, best send time, caps
+//   lowered by fatigue, channel engagement, the variant bandit;
+// - blast: one size fits all: the same popular items for everyone, sent at once (no send time,
+//   no quiet hours), no caps, the daily digest to every user who was ever active;
+// - random: random items and random hours, with the default caps, no learning.
+
+import type { PipelineDefinition } from '../runtime/pipeline.js';
+import type { StateStore } from '../../state/stateStore.js';
+import type { PushflowConfig } from '../config/schema.js';
+import { withPorts, type RecommendedItem, type TriggerPorts } from '../../pipelines/ports.js';
+import { liveRecommenderOf } from '../../pipelines/recommendations.js';
+import { outOfStockIn } from '../recommend/recommendForInspect.js';
+import { profileTriggerPorts } from '../profile/profilePorts.js';
+import { CatalogStore } from '../../state/catalogStore.js';
+import { Random } from '../sources/simulator/random.js';
+
+export const SIMULATION_POLICIES = ['personalized', 'blast', 'random'] as const;
+export type SimulationPolicy = (typeof SIMULATION_POLICIES)[number];
+
+/** Configuration every simulated run uses: deterministic (no background sweep) and quiet. */
+const COMMON: Record<string, unknown> = {
+  metrics: { enabled: false },
+  recommend: { sweepIntervalSeconds: 0 },
+  behavior: { enabled: false },
+};
+
+/** The policy's configuration overrides (deep-merged over the defaults and the user's file). */
+export function policyOverrides(policy: SimulationPolicy): Record<string, unknown> {
+  switch (policy) {
+    case 'personalized':
+      return COMMON;
+    case 'blast':
+      return deepMerge(COMMON, {
+        policy: { caps: { enabled: false }, sendTime: { enabled: false }, quietHours: { enabled: false } },
+        triggers: { recommendationDigest: { activeWithinDays: 60 } },
+        learning: { fatigue: { enabled: false }, bandit: { enabled: false } },
+      });
+    case 'random':
+      return deepMerge(COMMON, {
+        policy: { sendTime: { enabled: false } },
+        learning: { fatigue: { enabled: false }, bandit: { enabled: false } },
+      });
+  }
+}
+
+/** The trigger ports of the policy: what each knows about users when picking items and hours. */
+export function policyPipelines(
+  policy: SimulationPolicy,
+  pipelines: readonly PipelineDefinition[],
+  state: StateStore,
+  config: PushflowConfig,
+  world: { seed: number; itemIds: (index: number) => string; items: number },
+): PipelineDefinition[] {
+  let ports: Partial<TriggerPorts>;
+  switch (policy) {
+    case 'personalized':
+      ports = { ...profileTriggerPorts(state, config), recommendItems: recommenderItems(state) };
+      break;
+    case 'blast':
+      // The triggers' own fallback: what most users liked lately, the same for everyone.
+      ports = {};
+      break;
+    case 'random':
+      ports = randomPorts(world);
+      break;
+  }
+  return pipelines.map((definition) => withPorts(definition, ports));
+}
+
+function recommenderItems(state: StateStore): TriggerPorts['recommendItems'] {
+  const isUnavailable = outOfStockIn(new CatalogStore(state));
+  return (userId, k) => {
+    const live = liveRecommenderOf(state);
+    if (live === undefined) return [];
+    return live.recommend(userId, k, 'hybrid', { isUnavailable }).map(({ itemId, reason }): RecommendedItem => ({ itemId, reason: reason.model }));
+  };
+}
+
+function randomPorts(world: { seed: number; itemIds: (index: number) => string; items: number }): Partial<TriggerPorts> {
+  const random = new Random(world.seed, 21);
+  return {
+    recommendItems: (_userId, k) => Array.from({ length: k }, () => ({ itemId: world.itemIds(random.int(world.items)), reason: 'random' })),
+    bestSendHour: () => random.int(24),
+  };
+}
+
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const before = merged[key];
+    merged[key] =
+      isPlainObject(before) && isPlainObject(value) ? deepMerge(before, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
