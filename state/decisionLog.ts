@@ -1,12 +1,18 @@
 // The recent decisions about each user's notifications and what became of them (queued, held,
 // suppressed, then sent, failed or dead-lettered), with the reasons: what `pushflow inspect
-// user` shows. Written once per decision without a read (it is on the decision hot path): keys
-// are [generation, user, time, sequence] with generation = event time / retention, and whole
-// generations older than the previous one are dropped as event time moves on, so each entry is
-// kept between one and two retention periods.
+// user` shows.
+//
+// Decisions are on the hot path and the log is read only by `inspect`, so it is kept the way a
+// log-structured store keeps an append-only log: the entries of a batch are held in memory and
+// written at its end as ONE record (a JSON array of tuples), beside a Bloom filter of the users
+// in it. A lookup by user walks the records newest first and decodes only those whose filter
+// may hold the user. Keys are [generation, sequence] with generation = event time / retention;
+// whole generations older than the previous one are dropped as event time moves on, so each
+// entry is kept between one and two retention periods.
 
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
+import { buildBloomFilter, mayContain } from '../src/hash/bloomFilter.js';
 import type { StateStore } from './stateStore.js';
 
 export interface DecisionLogEntry {
@@ -26,85 +32,103 @@ export interface DecisionLogEntry {
   reasons?: string[];
 }
 
-type LogKey = [number, string, number, number];
-const REASON_SEPARATOR = '\u001f';
+type RecordKey = [generation: number, sequence: number];
+/** [userId, at, notificationId, type, outcome, channel, reason, until, deliveredAt, reasons]; absent fields null. */
+type StoredEntry = [string, number, string, string, DecisionLogEntry['outcome'], Channel | null, string | null, number | null, number | null, string[] | null];
 
-interface StoredEntry {
-  at: number;
-  notificationId: string;
-  type: string;
-  outcome: DecisionLogEntry['outcome'];
-  channel: Channel | null;
-  reason: string | null;
-  until: number | null;
-  deliveredAt: number | null;
-  reasons: string | null;
+function toStored(userId: string, entry: DecisionLogEntry): StoredEntry {
+  return [
+    userId,
+    entry.at,
+    entry.notificationId,
+    entry.type,
+    entry.outcome,
+    entry.channel ?? null,
+    entry.reason ?? null,
+    entry.until ?? null,
+    entry.deliveredAt ?? null,
+    entry.reasons ?? null,
+  ];
 }
 
-function fromStored(stored: StoredEntry): DecisionLogEntry {
-  const entry: DecisionLogEntry = { at: stored.at, notificationId: stored.notificationId, type: stored.type, outcome: stored.outcome };
-  if (stored.channel !== null) entry.channel = stored.channel;
-  if (stored.reason !== null) entry.reason = stored.reason;
-  if (stored.until !== null) entry.until = stored.until;
-  if (stored.deliveredAt !== null) entry.deliveredAt = stored.deliveredAt;
-  if (stored.reasons !== null) entry.reasons = stored.reasons.split(REASON_SEPARATOR);
+function fromStored([, at, notificationId, type, outcome, channel, reason, until, deliveredAt, reasons]: StoredEntry): DecisionLogEntry {
+  const entry: DecisionLogEntry = { at, notificationId, type, outcome };
+  if (channel !== null) entry.channel = channel;
+  if (reason !== null) entry.reason = reason;
+  if (until !== null) entry.until = until;
+  if (deliveredAt !== null) entry.deliveredAt = deliveredAt;
+  if (reasons !== null) entry.reasons = reasons;
   return entry;
 }
 
 export class DecisionLog {
-  private readonly db: Database<StoredEntry, LogKey>;
-  private sequence = 0;
+  /** One record per batch: its entries, in the order they were decided. */
+  private readonly records: Database<string, RecordKey>;
+  /** Per record, the Bloom filter of its users. */
+  private readonly users: Database<Buffer, RecordKey>;
+  /** Entries of the open batch, not yet written. */
+  private pending: StoredEntry[] = [];
+  private sequence: number;
   private expiredBelow = -Infinity;
 
   constructor(
     store: StateStore,
     private readonly retentionMs: number,
   ) {
-    this.db = store.database<LogKey, StoredEntry>('policy:decision-log');
+    this.records = store.database<RecordKey, string>('policy:decision-batches', { encoding: 'string' });
+    this.users = store.database<RecordKey, Buffer>('policy:decision-batch-users', { encoding: 'binary' });
+    let last = -1;
+    for (const key of this.records.getKeys({ reverse: true, limit: 1 })) last = key[1];
+    this.sequence = last + 1;
   }
 
   private generation(time: number): number {
     return Math.floor(time / this.retentionMs);
   }
 
-  /** Appends; call inside a write transaction. */
+  /** Adds an entry to the open batch; `flush` writes it. */
   append(userId: string, entry: DecisionLogEntry): void {
-    // One record shape for every entry (absent fields as null, reasons as one string), so that
-    // msgpack shares a single structure instead of defining one per combination of fields.
-    const stored: StoredEntry = {
-      at: entry.at,
-      notificationId: entry.notificationId,
-      type: entry.type,
-      outcome: entry.outcome,
-      channel: entry.channel ?? null,
-      reason: entry.reason ?? null,
-      until: entry.until ?? null,
-      deliveredAt: entry.deliveredAt ?? null,
-      reasons: entry.reasons === undefined ? null : entry.reasons.join(REASON_SEPARATOR),
-    };
-    this.db.putSync([this.generation(entry.at), userId, entry.at, this.sequence++], stored);
+    this.pending.push(toStored(userId, entry));
   }
 
-  /** The user's entries, newest first, at most `limit`. */
+  /** Writes the open batch's entries as one record. Call inside the batch transaction, at its end. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
+    this.pending = [];
+    let latest = -Infinity;
+    for (const entry of entries) if (entry[1] > latest) latest = entry[1];
+    const key: RecordKey = [this.generation(latest), this.sequence++];
+    this.records.putSync(key, JSON.stringify(entries));
+    this.users.putSync(key, Buffer.from(buildBloomFilter(entries.map((entry) => entry[0]), entries.length)));
+  }
+
+  /** The user's entries, newest first, at most `limit` (the open batch's included). */
   recent(userId: string, limit = 20): DecisionLogEntry[] {
-    const generations: number[] = [];
-    for (const key of this.db.getKeys({ limit: 1 })) generations.push(key[0]);
-    for (const key of this.db.getKeys({ limit: 1, reverse: true })) generations.push(key[0]);
-    if (generations.length === 0) return [];
     const found: DecisionLogEntry[] = [];
-    for (let generation = generations[1]; generation >= generations[0] && found.length < limit; generation--) {
-      for (const { value } of this.db.getRange({ start: [generation, userId, Infinity, 0], end: [generation, userId, -Infinity, 0], reverse: true, limit: limit - found.length })) {
-        found.push(fromStored(value));
-      }
+    const collect = (entries: StoredEntry[]) => {
+      for (let i = entries.length - 1; i >= 0 && found.length < limit; i--) if (entries[i][0] === userId) found.push(fromStored(entries[i]));
+    };
+    collect(this.pending);
+    // Records are keyed by generation, then sequence; newest first is the reverse of both.
+    for (const { key, value } of this.users.getRange({ reverse: true })) {
+      if (found.length >= limit) break;
+      if (!mayContain(value, userId)) continue;
+      const record = this.records.get(key);
+      if (record !== undefined) collect(JSON.parse(record) as StoredEntry[]);
     }
-    return found;
+    // Within a record entries are in decision order, but a record's generation comes from its
+    // latest entry: sort so that "newest first" holds across records too.
+    return found.sort((a, b) => b.at - a.at);
   }
 
   /** Drops generations older than the one before `time`'s; cheap unless a boundary was crossed. */
   expire(time: number): void {
     const keepFrom = this.generation(time) - 1;
     if (!Number.isFinite(keepFrom) || keepFrom <= this.expiredBelow) return;
-    for (const key of this.db.getKeys({ end: [keepFrom] as unknown as LogKey })) this.db.removeSync(key);
+    const end = [keepFrom] as unknown as RecordKey;
+    for (const key of this.records.getKeys({ end })) this.records.removeSync(key);
+    for (const key of this.users.getKeys({ end })) this.users.removeSync(key);
     this.expiredBelow = keepFrom;
   }
 }
