@@ -239,12 +239,13 @@ export class PipelineRuntime {
 
   /** Lets pipelines write back what they kept in memory during the batch, inside its transaction. */
   private endBatch(): void {
-    this.decisions.endBatch(this.watermark.current());
     this.batchEnd$.next();
     for (const graph of this.graphs) {
       if (graph.failure !== undefined) this.recoverGraph(graph);
     }
     this.decidePending();
+    // Last: it writes what the decisions of the whole batch kept in memory (the decision log).
+    this.decisions.endBatch(this.watermark.current());
   }
 
   private decidePending(): void {
