@@ -23,6 +23,7 @@ import { ACTIVE_SLOTS, DAY_S, examplesOf, isActive, labelAt, type BehaviorExampl
 import { NEXT_CATEGORY_BASELINES, NextCategoryBaselines, type NextCategoryBaseline } from './baselines/nextCategoryBaselines.js';
 import { LogisticRegression, rfmFeatures } from './baselines/rfmLogisticRegression.js';
 import { HourHistogramBaseline } from './baselines/hourHistogram.js';
+import { zoneOffsetMs } from '../decide/zonedTime.js';
 
 const RECORD_FORMATS: Record<FileFormat, RecordFormat> = { taobao: 'taobao', jsonl: 'json', movielens: 'movielens' };
 
@@ -112,19 +113,7 @@ async function loadEvents(file: string, format: FileFormat, config: PushflowConf
 
 /** UTC offset of a zone at an instant, in seconds (the evaluator's day boundaries). */
 export function zoneOffsetSeconds(zone: string, timeMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(timeMs));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wall - Math.floor(timeMs / 1000) * 1000) / 1000);
+  return Math.round(zoneOffsetMs(zone, timeMs) / 1000);
 }
 
 /**
