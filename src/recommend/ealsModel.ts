@@ -9,10 +9,16 @@
 // S^q is kept as (c0 / Z) * T with T = sum_i f_i^alpha q_i q_i^T and Z = sum_i f_i^alpha: a new
 // user of an item changes every c_i through Z, which then costs one scalar, not a pass.
 // Both caches follow every row change with rank-one updates; a full sweep recomputes them.
+// The caches are symmetric: only their upper triangle (a <= b) is kept up to date, halving
+// the K x K work of each rank-one update.
+//
+// The online update of a row with a long history reads only its `onlineHistory` most recent
+// entries (the rest count as missing data for that update), so one event costs
+// O(min(|R|, N) K + K^2) however heavy the user or the item; the sweeps stay exact.
 
 import { InteractionMatrix } from './interactionMatrix.js';
 import { SeededRandom } from './seededRandom.js';
-import { growFloat32, growFloat64 } from './growTypedArray.js';
+import { growFloat32, growFloat64, growUint8 } from './growTypedArray.js';
 
 export interface EalsOptions {
   factors: number;
@@ -26,6 +32,11 @@ export interface EalsOptions {
   /** Passes over the user's and the item's factors per online update. */
   onlineIterations: number;
   maxConfidence: number;
+  /**
+   * Entries of a row (the most recent ones) the online update reads; the sweeps read them all.
+   * Default: all (Infinity).
+   */
+  onlineHistory?: number;
 }
 
 export class EalsModel {
@@ -42,14 +53,15 @@ export class EalsModel {
   private readonly itemGram: Float64Array;
   private readonly userGram: Float64Array;
   private readonly random: SeededRandom;
-  /** Scratch: predictions of the row being updated, and a copy of its old factors. */
+  /** Scratch: predictions of the row being updated, a_j = w_j - c_j, the partners' factors transposed, its old factors. */
   private predictions = new Float64Array(256);
-  private missingScratch = new Float64Array(256);
+  private observedWeights = new Float64Array(256);
   private gathered = new Float64Array(256 * 32);
   private readonly oldRow: Float64Array;
-  /** Rows changed since the last `takeChanged*` (for write-behind to LMDB). */
-  private readonly changedUsers = new Set<number>();
-  private readonly changedItems = new Set<number>();
+  private readonly onlineHistory: number;
+  /** Rows changed since the last `takeChanged*` (for write-behind to LMDB), flagged and listed. */
+  private readonly changedUsers = new ChangedRows();
+  private readonly changedItems = new ChangedRows();
 
   constructor(readonly options: EalsOptions) {
     this.k = options.factors;
@@ -58,6 +70,7 @@ export class EalsModel {
     this.userGram = new Float64Array(this.k * this.k);
     this.oldRow = new Float64Array(this.k);
     this.random = new SeededRandom(options.seed);
+    this.onlineHistory = options.onlineHistory ?? Infinity;
   }
 
   /** Adds users up to `count` with small random factors. */
@@ -106,8 +119,8 @@ export class EalsModel {
   learn(user: number, item: number, weight: number, purchase = false): void {
     this.observe(user, item, weight, purchase);
     for (let pass = 0; pass < this.options.onlineIterations; pass++) {
-      this.updateUser(user);
-      this.updateItem(item);
+      this.updateUser(user, this.onlineHistory);
+      this.updateItem(item, this.onlineHistory);
     }
   }
 
@@ -123,44 +136,55 @@ export class EalsModel {
     return sum;
   }
 
-  /** Exact coordinate descent over the user's K factors (eq. 12 of the paper). */
-  updateUser(user: number): void {
-    const n = this.interactions.byUser.lengths[user];
+  /**
+   * Exact coordinate descent over the user's K factors (eq. 12 of the paper), reading the
+   * user's `history` most recent items (all by default).
+   */
+  updateUser(user: number, history = Infinity): void {
+    const length = this.interactions.byUser.lengths[user];
+    const from = length > history ? length - history : 0;
+    const n = length - from;
     const items = this.interactions.byUser.columns[user];
+    const weights = this.interactions.byUser.weights[user];
     const scale = this.popularityWeightSum > 0 ? this.options.missingWeight / this.popularityWeightSum : 0;
-    const missing = this.scratchMissing(n);
+    const a = this.scratchObserved(n);
     const popularity = this.itemPopularityWeight;
-    for (let j = 0; j < n; j++) missing[j] = scale * popularity[items[j]];
+    for (let j = 0; j < n; j++) a[j] = weights[from + j] - scale * popularity[items[from + j]];
     this.copyRow(this.userFactors, user * this.k);
-    this.descend(this.userFactors, user * this.k, this.itemFactors, items, this.interactions.byUser.weights[user], n, missing, this.itemGram, scale);
+    this.descend(this.userFactors, user * this.k, this.itemFactors, items, weights, from, n, a, this.itemGram, scale);
     this.replaceInGram(this.userGram, this.userFactors, user * this.k, 1);
     this.changedUsers.add(user);
   }
 
-  /** Exact coordinate descent over the item's K factors (eq. 13 of the paper). */
-  updateItem(item: number): void {
-    const n = this.interactions.byItem.lengths[item];
+  /** Exact coordinate descent over the item's K factors (eq. 13 of the paper), reading its `history` most recent users. */
+  updateItem(item: number, history = Infinity): void {
+    const length = this.interactions.byItem.lengths[item];
+    const from = length > history ? length - history : 0;
+    const n = length - from;
+    const weights = this.interactions.byItem.weights[item];
     const c = this.missingWeightOf(item);
-    const missing = this.scratchMissing(n);
-    missing.fill(c, 0, n);
+    const a = this.scratchObserved(n);
+    for (let j = 0; j < n; j++) a[j] = weights[from + j] - c;
     this.copyRow(this.itemFactors, item * this.k);
-    this.descend(this.itemFactors, item * this.k, this.userFactors, this.interactions.byItem.columns[item], this.interactions.byItem.weights[item], n, missing, this.userGram, c);
+    this.descend(this.itemFactors, item * this.k, this.userFactors, this.interactions.byItem.columns[item], weights, from, n, a, this.userGram, c);
     this.replaceInGram(this.itemGram, this.itemFactors, item * this.k, this.itemPopularityWeight[item]);
     this.changedItems.add(item);
   }
 
   /**
    * One pass of coordinate descent over the row `x` (K factors at `base`), given its observed
-   * partners `others` (rows `columns[0..n)` with confidences `weights` and missing weights
-   * `missing`), and the missing-data term `gramScale * gram` over every partner.
+   * partners `columns[from..from+n)` with confidences `weights[from..)` and `a[j] = w_j - c_j`,
+   * and the missing-data term `gramScale * gram` over every partner (upper triangle of `gram`).
    *
-   * With a_j = w_j - c_j and g_j the partner's factors, coordinate f's exact minimizer is
+   * With g_j the partner's factors, coordinate f's exact minimizer is
    *   x_f = (b_f - sum_j a_j yhat_j g_jf + x_f d_f - gramScale * sum_{h != f} x_h gram_hf)
    *         / (d_f + gramScale * gram_ff + lambda)
    * with b_f = sum_j w_j g_jf and d_f = sum_j a_j g_jf^2. One strided pass computes the
    * predictions and copies the partners' factors transposed (factor-major), so that each of the
    * K passes that follow reads contiguous memory; each of those first applies the previous
-   * coordinate's change to the predictions, then sums b_f, d_f and the observed term.
+   * coordinate's change to the predictions, then sums b_f, d_f and the observed term. The sums
+   * run two entries at a time into two sets of accumulators: each addition then waits on the
+   * one two entries back, not on the last, which is what bounds a plain summing loop.
    */
   private descend(
     x: Float32Array,
@@ -168,8 +192,9 @@ export class EalsModel {
     others: Float32Array,
     columns: Int32Array,
     weights: Float32Array,
+    from: number,
     n: number,
-    missing: Float64Array,
+    a: Float64Array,
     gram: Float64Array,
     gramScale: number,
   ): void {
@@ -178,18 +203,27 @@ export class EalsModel {
     if (this.gathered.length < n * k) this.gathered = new Float64Array(Math.max(n * k, this.gathered.length * 2));
     const g = this.gathered;
     const prediction = this.scratch(n);
-    const a = missing; // reused in place: a_j = w_j - c_j
     const row = this.oldRow; // the row's factors, copied by the caller
     for (let j = 0; j < n; j++) {
-      const otherBase = columns[j] * k;
-      a[j] = weights[j] - a[j];
-      let sum = 0;
-      for (let f = 0, at = j; f < k; f++, at += n) {
+      const otherBase = columns[from + j] * k;
+      let sum0 = 0;
+      let sum1 = 0;
+      let f = 0;
+      let at = j;
+      for (; f + 1 < k; f += 2, at += 2 * n) {
+        const value0 = others[otherBase + f];
+        const value1 = others[otherBase + f + 1];
+        g[at] = value0;
+        g[at + n] = value1;
+        sum0 += row[f] * value0;
+        sum1 += row[f + 1] * value1;
+      }
+      if (f < k) {
         const value = others[otherBase + f];
         g[at] = value;
-        sum += row[f] * value;
+        sum0 += row[f] * value;
       }
-      prediction[j] = sum;
+      prediction[j] = sum0 + sum1;
     }
     let previousDelta = 0;
     let previousOffset = 0;
@@ -197,20 +231,40 @@ export class EalsModel {
       const offset = f * n;
       // Two simple loops run faster in V8 than one that both writes and sums.
       if (previousDelta !== 0) for (let j = 0; j < n; j++) prediction[j] += previousDelta * g[previousOffset + j];
-      let observed = 0;
-      let linear = 0;
-      let diagonal = 0;
-      for (let j = 0; j < n; j++) {
+      let observed0 = 0;
+      let observed1 = 0;
+      let linear0 = 0;
+      let linear1 = 0;
+      let diagonal0 = 0;
+      let diagonal1 = 0;
+      let j = 0;
+      for (; j + 1 < n; j += 2) {
+        const value0 = g[offset + j];
+        const value1 = g[offset + j + 1];
+        const weighted0 = a[j] * value0;
+        const weighted1 = a[j + 1] * value1;
+        observed0 += weighted0 * prediction[j];
+        observed1 += weighted1 * prediction[j + 1];
+        linear0 += weights[from + j] * value0;
+        linear1 += weights[from + j + 1] * value1;
+        diagonal0 += weighted0 * value0;
+        diagonal1 += weighted1 * value1;
+      }
+      if (j < n) {
         const value = g[offset + j];
         const weighted = a[j] * value;
-        observed += weighted * prediction[j];
-        linear += weights[j] * value;
-        diagonal += weighted * value;
+        observed0 += weighted * prediction[j];
+        linear0 += weights[from + j] * value;
+        diagonal0 += weighted * value;
       }
+      const observed = observed0 + observed1;
+      const diagonal = diagonal0 + diagonal1;
       const old = x[base + f];
+      // sum_{h != f} x_h gram_hf from the upper triangle: column f above the diagonal, row f after it.
       let cross = 0;
-      for (let h = 0; h < k; h++) if (h !== f) cross += x[base + h] * gram[h * k + f];
-      const numerator = linear - observed + old * diagonal - gramScale * cross;
+      for (let h = 0; h < f; h++) cross += x[base + h] * gram[h * k + f];
+      for (let h = f + 1; h < k; h++) cross += x[base + h] * gram[f * k + h];
+      const numerator = linear0 + linear1 - observed + old * diagonal - gramScale * cross;
       const denominator = diagonal + gramScale * gram[f * k + f] + lambda;
       x[base + f] = numerator / denominator;
       previousDelta = x[base + f] - old;
@@ -248,14 +302,24 @@ export class EalsModel {
     }
   }
 
-  /** S^q as the updates see it: c0/Z * T (for tests and diagnostics). */
+  /** S^q as the updates see it: c0/Z * T, full K x K (for tests and diagnostics). */
   itemCache(): Float64Array {
     const scale = this.popularityWeightSum > 0 ? this.options.missingWeight / this.popularityWeightSum : 0;
-    return this.itemGram.map((value) => value * scale);
+    return this.symmetric(this.itemGram).map((value) => value * scale);
   }
 
   userCache(): Float64Array {
-    return this.userGram.slice();
+    return this.symmetric(this.userGram);
+  }
+
+  /** A full copy of a cache from its upper triangle. */
+  private symmetric(gram: Float64Array): Float64Array {
+    const { k } = this;
+    const full = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) {
+      for (let b = a; b < k; b++) full[a * k + b] = full[b * k + a] = gram[a * k + b];
+    }
+    return full;
   }
 
   /**
@@ -265,8 +329,9 @@ export class EalsModel {
   loss(): number {
     const { k } = this;
     const sq = this.itemCache();
+    const sp = this.userCache();
     let all = 0;
-    for (let index = 0; index < k * k; index++) all += sq[index] * this.userGram[index];
+    for (let index = 0; index < k * k; index++) all += sq[index] * sp[index];
     let observed = 0;
     for (let user = 0; user < this.userCount; user++) {
       const n = this.interactions.byUser.lengths[user];
@@ -304,15 +369,11 @@ export class EalsModel {
 
   /** Users whose factors changed since the last call (and forgets them). */
   takeChangedUsers(): number[] {
-    const changed = [...this.changedUsers];
-    this.changedUsers.clear();
-    return changed;
+    return this.changedUsers.take();
   }
 
   takeChangedItems(): number[] {
-    const changed = [...this.changedItems];
-    this.changedItems.clear();
-    return changed;
+    return this.changedItems.take();
   }
 
   private scratch(n: number): Float64Array {
@@ -320,16 +381,16 @@ export class EalsModel {
     return this.predictions;
   }
 
-  private scratchMissing(n: number): Float64Array {
-    if (this.missingScratch.length < n) this.missingScratch = growFloat64(this.missingScratch, n);
-    return this.missingScratch;
+  private scratchObserved(n: number): Float64Array {
+    if (this.observedWeights.length < n) this.observedWeights = growFloat64(this.observedWeights, n);
+    return this.observedWeights;
   }
 
   private copyRow(factors: Float32Array, base: number): void {
     for (let f = 0; f < this.k; f++) this.oldRow[f] = factors[base + f];
   }
 
-  /** gram += weight * (new row row^T - old row row^T), the old row being in `oldRow`. */
+  /** gram += weight * (new row row^T - old row row^T) on the upper triangle, the old row being in `oldRow`. */
   private replaceInGram(gram: Float64Array, factors: Float32Array, base: number, weight: number): void {
     if (weight === 0) return;
     const { k } = this;
@@ -337,17 +398,38 @@ export class EalsModel {
     for (let a = 0; a < k; a++) {
       const newA = factors[base + a] * weight;
       const oldA = old[a] * weight;
-      for (let b = 0; b < k; b++) gram[a * k + b] += newA * factors[base + b] - oldA * old[b];
+      for (let b = a, at = a * k + a; b < k; b++, at++) gram[at] += newA * factors[base + b] - oldA * old[b];
     }
   }
 
+  /** gram += weight * row row^T on the upper triangle. */
   private addToGram(gram: Float64Array, factors: Float32Array, row: number, weight: number): void {
     if (weight === 0) return;
     const { k } = this;
     const base = row * k;
     for (let a = 0; a < k; a++) {
       const scaled = factors[base + a] * weight;
-      for (let b = 0; b < k; b++) gram[a * k + b] += scaled * factors[base + b];
+      for (let b = a, at = a * k + a; b < k; b++, at++) gram[at] += scaled * factors[base + b];
     }
+  }
+}
+
+/** Row numbers flagged once each until taken, in the order they were first flagged. */
+class ChangedRows {
+  private flags = new Uint8Array(1024);
+  private rows: number[] = [];
+
+  add(row: number): void {
+    if (row >= this.flags.length) this.flags = growUint8(this.flags, row + 1);
+    if (this.flags[row] === 1) return;
+    this.flags[row] = 1;
+    this.rows.push(row);
+  }
+
+  take(): number[] {
+    const rows = this.rows;
+    for (const row of rows) this.flags[row] = 0;
+    this.rows = [];
+    return rows;
   }
 }

@@ -29,6 +29,8 @@ export interface EvaluationOptions {
   trainSweeps?: number;
   /** A full eALS sweep every this many test interactions, as the background sweep would (0: none). */
   sweepEvery?: number;
+  /** Entries of a row one online eALS update reads (default: the recommender's). */
+  onlineHistory?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -94,7 +96,7 @@ export function evaluatePrequential(interactions: Interaction[], options: Evalua
     options.trainFraction,
     options.testEndFraction,
   );
-  const recommender = new Recommender(settings);
+  const recommender = new Recommender(settings, options.onlineHistory === undefined ? {} : { onlineHistory: options.onlineHistory });
   const trainStarted = performance.now();
   for (let index = 0; index < trainEnd; index++) recommender.learn(interactions[index], false);
   recommender.eals.recomputeCaches();

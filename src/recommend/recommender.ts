@@ -42,6 +42,11 @@ export interface RecommendOptions {
   isUnavailable?: (itemId: string) => boolean;
 }
 
+/**
+ * Entries of a row an online eALS update reads by default: Infinity reads them all.
+ */
+export const ONLINE_HISTORY = Infinity;
+
 /** Candidates each model hands the hybrid, per item asked for. */
 const BLEND_DEPTH = 5;
 
@@ -57,9 +62,17 @@ export class Recommender {
   readonly affinity: CategoryAffinity;
   private readonly filter = new CandidateFilter();
   private readonly random: SeededRandom;
-  private heap = new TopKHeap(10);
+  /** One heap per list length asked for (the hybrid asks its models for deeper lists). */
+  private readonly heaps = new Map<number, TopKHeap>();
 
-  constructor(readonly settings: RecommendSettings) {
+  /**
+   * `onlineHistory`: entries of a user's or item's row that one online eALS update reads (its
+   * most recent), default `ONLINE_HISTORY`; the sweeps read every entry.
+   */
+  constructor(
+    readonly settings: RecommendSettings,
+    { onlineHistory = ONLINE_HISTORY }: { onlineHistory?: number } = {},
+  ) {
     this.eals = new EalsModel({
       factors: settings.factors,
       regularization: settings.regularization,
@@ -69,6 +82,7 @@ export class Recommender {
       seed: settings.seed,
       onlineIterations: settings.onlineIterations,
       maxConfidence: settings.confidence.max,
+      onlineHistory,
     });
     const tau = DecayedScores.halfLifeToTau(settings.popularityHalfLifeHours * 3_600_000);
     this.popularity = new PopularityRecommender(tau);
@@ -165,10 +179,11 @@ export class Recommender {
 
   private mfTopK(user: number, k: number, filter: CandidateFilter): ScoredItem[] {
     if (user < 0) return [];
-    if (this.heap.capacity !== k) this.heap = new TopKHeap(k);
+    let heap = this.heaps.get(k);
+    if (heap === undefined) this.heaps.set(k, (heap = new TopKHeap(k)));
     const { eals } = this;
-    topKByDotProduct(eals.userFactors, user * eals.k, eals.itemFactors, eals.itemCount, eals.k, filter, this.heap);
-    return this.heap.sorted().map(({ item, score }) => ({ item, score, model: 'eals' }));
+    topKByDotProduct(eals.userFactors, user * eals.k, eals.itemFactors, eals.itemCount, eals.k, filter, heap);
+    return heap.sorted().map(({ item, score }) => ({ item, score, model: 'eals' }));
   }
 
   private hybrid(user: number, k: number, filter: CandidateFilter, options: RecommendOptions): ScoredItem[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EalsModel } from '../../src/recommend/ealsModel.js';
+import { SeededRandom } from '../../src/recommend/seededRandom.js';
 import { EALS_OPTIONS, randomModel } from './support.js';
 
 /** The objective summed pair by pair over every user and item, without any cache. */
@@ -31,6 +32,44 @@ function directCaches(model: EalsModel): { sq: number[]; sp: number[] } {
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sp[a * k + b] += model.userFactors[user * k + a] * model.userFactors[user * k + b];
   }
   return { sq, sp };
+}
+
+/**
+ * One pass of coordinate descent over a user's (or an item's) factors by the textbook formula,
+ * summing over every item (user) without caches: the observed pairs are the row's `history`
+ * most recent entries, every other pair is missing data with weight c_i.
+ *   x_f = (sum_obs w (1 - r_-f) g_f - sum_missing c r_-f g_f) / (sum_obs w g_f^2 + sum_missing c g_f^2 + lambda)
+ */
+function directUpdate(model: EalsModel, side: 'user' | 'item', row: number, history = Infinity): number[] {
+  const k = model.k;
+  const rows = side === 'user' ? model.interactions.byUser : model.interactions.byItem;
+  const own = side === 'user' ? model.userFactors : model.itemFactors;
+  const others = side === 'user' ? model.itemFactors : model.userFactors;
+  const otherCount = side === 'user' ? model.itemCount : model.userCount;
+  const length = rows.lengths[row];
+  const observed = new Map<number, number>();
+  for (let j = Math.max(0, length - history); j < length; j++) observed.set(rows.columns[row][j], rows.weights[row][j]);
+  const x = Array.from(own.subarray(row * k, (row + 1) * k));
+  for (let f = 0; f < k; f++) {
+    let numerator = 0;
+    let denominator = model.options.regularization;
+    for (let other = 0; other < otherCount; other++) {
+      const g = others.subarray(other * k, (other + 1) * k);
+      let rest = 0;
+      for (let h = 0; h < k; h++) if (h !== f) rest += x[h] * g[h];
+      const w = observed.get(other);
+      if (w !== undefined) {
+        numerator += w * (1 - rest) * g[f];
+        denominator += w * g[f] * g[f];
+      } else {
+        const c = model.missingWeightOf(side === 'user' ? other : row);
+        numerator -= c * rest * g[f];
+        denominator += c * g[f] * g[f];
+      }
+    }
+    x[f] = Math.fround(numerator / denominator);
+  }
+  return x;
 }
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number): void {
@@ -85,6 +124,53 @@ describe('eALS model', () => {
     expectClose(model.userCache(), sp, 1e-9);
     expect(model.userCount).toBe(11);
     expect(model.itemCount).toBe(12);
+  });
+
+  it('updates a user and an item exactly as the textbook formula summed over every pair', () => {
+    const model = randomModel(25, 30, 0.3, 5, { factors: 7 });
+    for (let sweep = 0; sweep < 2; sweep++) model.sweep();
+    for (const user of [0, 7, 24]) {
+      const expected = directUpdate(model, 'user', user);
+      model.updateUser(user);
+      expectClose(model.userRow(user), expected, 1e-5);
+    }
+    for (const item of [1, 13, 29]) {
+      const expected = directUpdate(model, 'item', item);
+      model.updateItem(item);
+      expectClose(model.itemRow(item), expected, 1e-5);
+    }
+  });
+
+  it('reads only the most recent entries of a long row when capped, as the formula with the older ones missing', () => {
+    const model = randomModel(20, 40, 0.5, 9, { factors: 6 });
+    model.sweep();
+    const user = 3;
+    const length = model.interactions.userLength(user);
+    expect(length).toBeGreaterThan(12);
+    const expected = directUpdate(model, 'user', user, 8);
+    model.updateUser(user, 8);
+    expectClose(model.userRow(user), expected, 1e-5);
+    const item = 5;
+    expect(model.interactions.itemLength(item)).toBeGreaterThan(6);
+    const expectedItem = directUpdate(model, 'item', item, 4);
+    model.updateItem(item, 4);
+    expectClose(model.itemRow(item), expectedItem, 1e-5);
+  });
+
+  it('learns online exactly as the uncapped update while every row is shorter than the cap', () => {
+    const capped = randomModel(15, 20, 0.2, 4, { onlineHistory: 64 });
+    const full = randomModel(15, 20, 0.2, 4);
+    capped.sweep();
+    full.sweep();
+    const random = new SeededRandom(8);
+    for (let n = 0; n < 60; n++) {
+      const user = Math.floor(random.next() * 17);
+      const item = Math.floor(random.next() * 23);
+      capped.learn(user, item, 1 + (n % 3));
+      full.learn(user, item, 1 + (n % 3));
+    }
+    expect([...capped.userFactors]).toEqual([...full.userFactors]);
+    expect([...capped.itemFactors]).toEqual([...full.itemFactors]);
   });
 
   it('raises the user\'s score on the item of an online update', () => {

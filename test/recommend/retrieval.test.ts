@@ -29,6 +29,40 @@ describe('top-K by dot product', () => {
     expect(heap.sorted().map((entry) => entry.item)).toEqual(brute.map((entry) => entry.item));
     filter.release();
   });
+
+  it('scores the last items of a catalog that is not a multiple of its block, with an odd factor count', () => {
+    const model = randomModel(4, 303, 0.05, 12, { factors: 5 });
+    model.sweep();
+    const filter = new CandidateFilter().prepare(model.interactions, 1, { excludeSeen: false, excludePurchased: false }, model.itemCount, new Int32Array(model.itemCount).fill(-1));
+    for (const k of [1, 7, 303]) {
+      const heap = new TopKHeap(k);
+      topKByDotProduct(model.userFactors, 1 * model.k, model.itemFactors, model.itemCount, model.k, filter, heap);
+      const brute = [...Array(model.itemCount).keys()]
+        .map((item) => ({ item, score: model.score(1, item) }))
+        .sort((a, b) => b.score - a.score || a.item - b.item)
+        .slice(0, k);
+      expect(heap.sorted().map((entry) => entry.item)).toEqual(brute.map((entry) => entry.item));
+    }
+    filter.release();
+  });
+
+  it('asks the stock check only of items that would enter the top k', () => {
+    const model = randomModel(3, 1000, 0.01, 13, { factors: 8 });
+    model.sweep();
+    const asked: number[] = [];
+    const filter = new CandidateFilter().prepare(model.interactions, 0, { excludeSeen: false, excludePurchased: false }, model.itemCount, new Int32Array(model.itemCount).fill(-1), {
+      isUnavailable: (item) => {
+        asked.push(item);
+        return item % 2 === 0;
+      },
+    });
+    const heap = new TopKHeap(5);
+    topKByDotProduct(model.userFactors, 0, model.itemFactors, model.itemCount, model.k, filter, heap);
+    const result = heap.sorted().map((entry) => entry.item);
+    expect(result.every((item) => item % 2 === 1)).toBe(true);
+    expect(asked.length).toBeLessThan(200);
+    filter.release();
+  });
 });
 
 describe('retrieval exclusions', () => {
