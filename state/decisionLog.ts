@@ -13,6 +13,7 @@
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
 import { buildBloomFilter, mayContain } from '../src/hash/bloomFilter.js';
+import { Generations } from './generations.js';
 import type { StateStore } from './stateStore.js';
 
 export interface DecisionLogEntry {
@@ -69,12 +70,13 @@ export class DecisionLog {
   /** Entries of the open batch, not yet written. */
   private pending: StoredEntry[] = [];
   private sequence: number;
-  private expiredBelow = -Infinity;
+  private readonly generations: Generations;
 
   constructor(
     store: StateStore,
-    private readonly retentionMs: number,
+    retentionMs: number,
   ) {
+    this.generations = new Generations(retentionMs);
     this.records = store.database<RecordKey, string>('policy:decision-batches', { encoding: 'string' });
     this.users = store.database<RecordKey, Buffer>('policy:decision-batch-users', { encoding: 'binary' });
     let last = -1;
@@ -83,7 +85,7 @@ export class DecisionLog {
   }
 
   private generation(time: number): number {
-    return Math.floor(time / this.retentionMs);
+    return this.generations.of(time);
   }
 
   /** Adds an entry to the open batch; `flush` writes it. */
@@ -124,11 +126,8 @@ export class DecisionLog {
 
   /** Drops generations older than the one before `time`'s; cheap unless a boundary was crossed. */
   expire(time: number): void {
-    const keepFrom = this.generation(time) - 1;
-    if (!Number.isFinite(keepFrom) || keepFrom <= this.expiredBelow) return;
-    const end = [keepFrom] as unknown as RecordKey;
-    for (const key of this.records.getKeys({ end })) this.records.removeSync(key);
-    for (const key of this.users.getKeys({ end })) this.users.removeSync(key);
-    this.expiredBelow = keepFrom;
+    this.generations.expire(time, (keepFrom) => [keepFrom] as unknown as RecordKey, this.records, this.users);
   }
+
+
 }

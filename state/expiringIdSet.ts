@@ -5,6 +5,7 @@
 // two TTLs past its own time. String keys and an empty value keep this per-event store cheap.
 
 import type { Database } from 'lmdb';
+import { Generations } from './generations.js';
 import type { StateStore } from './stateStore.js';
 
 const PRESENT = Buffer.from([1]);
@@ -12,7 +13,7 @@ const generationPrefix = (generation: number) => `${generation.toString(36).padS
 
 export class ExpiringIdSet {
   private readonly db: Database<Buffer, string>;
-  private expiredBelow = -Infinity;
+  private readonly generations: Generations;
 
   constructor(
     store: StateStore,
@@ -20,10 +21,11 @@ export class ExpiringIdSet {
     private readonly ttlMs: number,
   ) {
     this.db = store.database<string, Buffer>(name, { encoding: 'binary' });
+    this.generations = new Generations(ttlMs);
   }
 
   private generation(time: number): number {
-    return Math.floor(time / this.ttlMs);
+    return this.generations.of(time);
   }
 
   has(id: string, time: number): boolean {
@@ -43,16 +45,9 @@ export class ExpiringIdSet {
    * is due: it only scans when the generation boundary moved.
    */
   expire(streamTime: number): number {
-    const keepFrom = this.generation(streamTime) - 1;
-    if (keepFrom <= this.expiredBelow) return 0;
-    let removed = 0;
-    for (const key of this.db.getKeys({ end: generationPrefix(keepFrom) })) {
-      this.db.removeSync(key);
-      removed++;
-    }
-    this.expiredBelow = keepFrom;
-    return removed;
+    return this.generations.expire(streamTime, generationPrefix, this.db);
   }
+
 
   count(): number {
     return this.db.getCount();

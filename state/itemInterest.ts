@@ -8,6 +8,7 @@
 // without a read.
 
 import type { Database } from 'lmdb';
+import { Generations } from './generations.js';
 import type { StateStore } from './stateStore.js';
 
 export type InterestSignal = 'view' | 'favorite' | 'cart';
@@ -44,7 +45,7 @@ export class ItemInterest {
   }
 
   private readonly db: Database<StoredInterest, string>;
-  private expiredBelow = -Infinity;
+  private readonly generations: Generations;
   private readonly items = new ItemFilter();
 
   private constructor(
@@ -52,6 +53,7 @@ export class ItemInterest {
     private readonly ttlMs: number,
   ) {
     this.db = store.database<string, StoredInterest>('interest:item-users');
+    this.generations = new Generations(ttlMs);
     for (const key of this.db.getKeys()) {
       const start = key.indexOf(SEPARATOR) + 1;
       this.items.add(key.slice(start, key.indexOf(SEPARATOR, start)));
@@ -64,8 +66,9 @@ export class ItemInterest {
   }
 
   private generation(time: number): number {
-    return Math.floor(time / this.ttlMs);
+    return this.generations.of(time);
   }
+
 
   private key(generation: number, itemId: string, userId: string): string {
     return generationText(generation) + SEPARATOR + itemId + SEPARATOR + userId;
@@ -138,16 +141,9 @@ export class ItemInterest {
 
   /** Forgets generations older than the one before `time`'s; cheap unless the boundary moved. */
   expire(time: number): number {
-    const keepFrom = this.generation(time) - 1;
-    if (keepFrom <= this.expiredBelow) return 0;
-    let removed = 0;
-    for (const key of this.db.getKeys({ end: generationText(keepFrom) })) {
-      this.db.removeSync(key);
-      removed++;
-    }
-    this.expiredBelow = keepFrom;
-    return removed;
+    return this.generations.expire(time, generationText, this.db);
   }
+
 
   count(): number {
     return this.db.getCount();
