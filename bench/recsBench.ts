@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { configSchema } from '../src/config/schema.js';
@@ -43,7 +43,7 @@ const PEER_VARIANTS: { label: string; args: string[] }[] = [
   { label: 'retrain/1000 + fold-in', args: ['--retrain-every', '1000', '--fold-in'] },
 ];
 
-const wanted = new Set(process.argv.slice(2));
+const wanted = new Set(process.argv.slice(2).filter((arg, index, args) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--')));
 const want = (name: string) => wanted.size === 0 || wanted.has(name);
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
@@ -74,13 +74,53 @@ if (want('quality') || want('peers')) {
   }
 }
 if (want('speed')) {
+  // Variants alternate in rounds within this one process, so that a shared machine's load
+  // weighs on all of them alike; the ratio to the baseline is the figure to compare across runs.
+  const rounds = Number(flag('--rounds') ?? 2);
+  const cap = Number(flag('--online-history') ?? 128);
+  const against = flag('--against');
   for (const dataSet of DATA_SETS.slice(0, 2)) {
     if (!existsSync(dataSet.path)) continue;
     const settings = recommendSettings(dataSet.config);
     const { interactions } = await readInteractionFile(dataSet.path, dataSet.format);
-    console.log(`eALS online updates, ${dataSet.format}:`, JSON.stringify(updateThroughput(interactions, settings)));
+    const variants: { label: string; make: () => Promise<UpdateSubject> }[] = [
+      { label: 'eALS, full rows (baseline)', make: async () => ealsSubject(new Recommender(settings, { onlineHistory: Infinity })) },
+      { label: `eALS, online update reads ${cap} most recent`, make: async () => ealsSubject(new Recommender(settings, { onlineHistory: cap })) },
+      { label: `every model (Recommender.learn), ${cap} most recent`, make: async () => recommenderSubject(new Recommender(settings, { onlineHistory: cap })) },
+    ];
+    if (against !== undefined) {
+      // An older build of this repository (its dist directory), e.g. the commit before a change.
+      const module = (await import(resolve(against, 'src/recommend/recommender.js'))) as { Recommender: new (s: RecommendSettings) => Recommender };
+      variants.push({ label: `eALS of ${against}`, make: async () => ealsSubject(new module.Recommender(settings)) });
+    }
+    const results = variants.map(() => [] as ReturnType<typeof updateThroughput>[]);
+    for (let round = 0; round < rounds; round++) {
+      for (let index = 0; index < variants.length; index++) results[index].push(updateThroughput(interactions, await variants[index].make()));
+    }
+    const baseline = median(results[0].map((r) => r.perSec));
+    console.log(`\neALS online updates, ${dataSet.format} test stream (${results[0][0].interactions} interactions, mean user history ${results[0][0].meanUserHistory}), median of ${rounds} rounds, ${loadAverage()}:`);
+    variants.forEach((variant, index) => {
+      const perSec = median(results[index].map((r) => r.perSec));
+      console.log(`  ${variant.label}: ${perSec}/s (${(perSec / baseline).toFixed(2)} x baseline; rounds ${results[index].map((r) => r.perSec).join(', ')})`);
+    });
   }
+  console.log(`\n${loadAverage()}`);
   console.log('retrieval at 50,000 items x 32 factors:', JSON.stringify(retrievalLatency(50_000, 32, recommendSettings())));
+  console.log(loadAverage());
+}
+
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
+function loadAverage(): string {
+  return `load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 /**
@@ -148,27 +188,53 @@ function renderTable(report: EvaluationReport | undefined, peers: Record<string,
   ].join('\n');
 }
 
-/** eALS alone: the online update of the test interactions, after training on the prefix. */
-function updateThroughput(interactions: Interaction[], settings: RecommendSettings): { interactions: number; perSec: number; meanUserHistory: number } {
-  const recommender = new Recommender(settings);
+/** A trained recommender and the one call per test interaction whose rate is measured. */
+interface UpdateSubject {
+  recommender: Recommender;
+  learn: (interaction: Interaction, user: number, item: number, weight: number) => void;
+  /** Interns ids before the clock starts (eALS alone), or leaves it to `learn` (every model). */
+  internsAhead: boolean;
+}
+
+function ealsSubject(recommender: Recommender): UpdateSubject {
+  return { recommender, learn: (_interaction, user, item, weight) => recommender.eals.learn(user, item, weight), internsAhead: true };
+}
+
+function recommenderSubject(recommender: Recommender): UpdateSubject {
+  return { recommender, learn: (interaction) => recommender.learn(interaction, true), internsAhead: false };
+}
+
+/**
+ * The online update of the test interactions (the last 10%), after training on the prefix
+ * (5 full sweeps). eALS alone gets dense indices ahead of the clock; every model (the
+ * pipeline's call) interns its ids and updates popularity, co-visitation and category affinity too.
+ */
+function updateThroughput(interactions: Interaction[], subject: UpdateSubject): { interactions: number; perSec: number; meanUserHistory: number } {
+  const { recommender } = subject;
+  const settings = recommender.settings;
   const split = Math.floor(interactions.length * 0.9);
   for (let index = 0; index < split; index++) recommender.learn(interactions[index], false);
   recommender.eals.recomputeCaches();
   for (let sweep = 0; sweep < 5; sweep++) recommender.eals.sweep();
-  const rows: [number, number, number][] = [];
-  for (let index = split; index < interactions.length; index++) {
-    const { userId, itemId, type } = interactions[index];
-    rows.push([recommender.users.intern(userId), recommender.items.intern(itemId), confidenceOf(type, settings.confidence)]);
-  }
-  const { eals } = recommender;
+  const test = interactions.slice(split).filter(({ type }) => confidenceOf(type, settings.confidence) > 0);
+  const users = new Int32Array(test.length).fill(-1);
+  const items = new Int32Array(test.length).fill(-1);
+  const weights = new Float64Array(test.length);
+  test.forEach(({ userId, itemId, type }, index) => {
+    weights[index] = confidenceOf(type, settings.confidence);
+    if (!subject.internsAhead) return;
+    users[index] = recommender.users.intern(userId);
+    items[index] = recommender.items.intern(itemId);
+  });
   let historySum = 0;
-  const started = performance.now();
-  for (const [user, item, weight] of rows) {
-    eals.learn(user, item, weight);
-    historySum += eals.interactions.userLength(user);
+  let ms = 0;
+  for (let index = 0; index < test.length; index++) {
+    const started = performance.now();
+    subject.learn(test[index], users[index], items[index], weights[index]);
+    ms += performance.now() - started;
+    historySum += recommender.historyLength(test[index].userId);
   }
-  const ms = performance.now() - started;
-  return { interactions: rows.length, perSec: Math.round((rows.length / ms) * 1000), meanUserHistory: Math.round(historySum / rows.length) };
+  return { interactions: test.length, perSec: Math.round((test.length / ms) * 1000), meanUserHistory: Math.round(historySum / test.length) };
 }
 
 /** Top-10 by dot product over `items` random item rows, with the exclusion filter, 2,000 requests. */

@@ -43,9 +43,12 @@ export interface RecommendOptions {
 }
 
 /**
- * Entries of a row an online eALS update reads by default: Infinity reads them all.
+ * Entries of a row (a user's items, an item's users) one online eALS update reads: the most
+ * recent 128. That bounds the cost of an event from a heavy user or on a popular item; the
+ * sweeps still read every entry. On MovieLens (mean history 490 at the test events) 128 left
+ * HR@10 and NDCG@10 as they were (docs/RECOMMENDATIONS.md); 32 lowered them by a third.
  */
-export const ONLINE_HISTORY = Infinity;
+export const ONLINE_HISTORY = 128;
 
 /** Candidates each model hands the hybrid, per item asked for. */
 const BLEND_DEPTH = 5;
