@@ -6,16 +6,15 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKafkaClient, ensureTopics } from '../../src/kafka/kafkaClient.js';
-import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../src/kafka/kafkaClient.js';
+import { describe, expect, inject, it } from 'vitest';
+import { ensureTopics } from '../../src/kafka/kafkaClient.js';
 import { deadLetterTopic } from '../../src/sinks/kafkaSink.js';
 import type { DeadLetter, Notification } from '../../src/sinks/sink.js';
 import { readCommittedProgress } from '../support/committedProgress.js';
 import { eventually } from '../support/eventually.js';
+import { kafkaTestBed } from '../support/kafkaTestBed.js';
 import { kafkaRunArgs, kafkaRunEnv, lastJsonLine, PUSHFLOW_BINARY, startPushflow, type PushflowChild } from '../support/pushflowChild.js';
 import { abandonedCartOnlyEnv, produceRecords, shopStream, type StreamRecord } from '../support/shopStream.js';
 import { TopicRecorder } from '../support/topicRecorder.js';
@@ -38,36 +37,13 @@ interface Kill {
 }
 
 describe.skipIf(brokers.length === 0)('SIGKILL and restart on Kafka (real broker, real binary)', () => {
-  let client: KafkaClient;
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-  let dir: string;
-  const children: PushflowChild[] = [];
-  const recorders: TopicRecorder[] = [];
-
-  beforeAll(async () => {
-    client = createKafkaClient({ brokers, clientId: 'kafka-crash-test' });
-    admin = client.admin();
-    await admin.connect();
-    producer = client.producer();
-    await producer.connect();
-    dir = mkdtempSync(join(tmpdir(), 'pushflow-kafka-crash-'));
-  });
-
-  afterAll(async () => {
-    for (const child of children) if (child.running()) child.kill('SIGKILL');
-    await Promise.all(children.map((child) => child.exited));
-    await Promise.all(recorders.map((recorder) => recorder.stop()));
-    await producer?.disconnect();
-    await admin?.disconnect();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const bed = kafkaTestBed(brokers, 'kafka-crash');
 
   /** The uninterrupted reference: the same records replayed from a file into a fresh data dir. */
   function referenceRun(records: StreamRecord[]): Notification[] {
-    const file = join(dir, 'reference.jsonl');
+    const file = join(bed.dir, 'reference.jsonl');
     writeFileSync(file, records.map((r) => r.value).join('\n') + '\n');
-    const dataDir = join(dir, 'reference');
+    const dataDir = join(bed.dir, 'reference');
     const result = spawnSync(process.execPath, [PUSHFLOW_BINARY, 'replay', file, '--format', 'jsonl', '--data-dir', dataDir, '--json'], {
       env: { ...process.env, ...abandonedCartOnlyEnv(), PUSHFLOW_METRICS__ENABLED: 'false' },
       encoding: 'utf8',
@@ -81,7 +57,7 @@ describe.skipIf(brokers.length === 0)('SIGKILL and restart on Kafka (real broker
   it('loses nothing, counts nothing twice, and resends only what it had sent', async () => {
     const inputTopic = uniqueName('events');
     const topics = { brokers, inputTopic, outputTopic: uniqueName('notifications'), groupId: uniqueName('group') };
-    await ensureTopics(admin, [
+    await ensureTopics(bed.admin, [
       { topic: inputTopic, numPartitions: 1 },
       { topic: deadLetterTopic(inputTopic), numPartitions: 1 },
       { topic: topics.outputTopic, numPartitions: 3 },
@@ -89,23 +65,23 @@ describe.skipIf(brokers.length === 0)('SIGKILL and restart on Kafka (real broker
     const stream = shopStream(EVENTS);
     const reference = referenceRun(stream.records);
     expect(new Set(reference.map(triple))).toEqual(stream.fixture.expectedAbandoned);
-    const output = await TopicRecorder.start(client, topics.outputTopic);
-    recorders.push(output);
+    const output = await TopicRecorder.start(bed.client, topics.outputTopic);
+    bed.recorders.push(output);
 
-    const dataDir = join(dir, 'crashed');
+    const dataDir = join(bed.dir, 'crashed');
     const source = `kafka:${inputTopic}`;
     const chunkSize = Math.ceil(stream.records.length / CHUNKS);
     let produced = 0;
     const produceChunks = async (count: number) => {
       for (let i = 0; i < count && produced < stream.records.length; i++) {
         const chunk = stream.records.slice(produced, produced + chunkSize);
-        await produceRecords(producer, inputTopic, chunk);
+        await produceRecords(bed.producer, inputTopic, chunk);
         produced += chunk.length;
       }
     };
     const start = () => {
       const child = startPushflow(kafkaRunArgs(dataDir), { ...kafkaRunEnv(topics), ...abandonedCartOnlyEnv() });
-      children.push(child);
+      bed.children.push(child);
       return child;
     };
     /** Waits until this run (not the data dir's life) has committed at least one record. */
@@ -166,7 +142,7 @@ describe.skipIf(brokers.length === 0)('SIGKILL and restart on Kafka (real broker
     expect(produced).toBe(stream.records.length);
     await eventually(async () => {
       child.assertRunning();
-      const [{ partitions }] = await admin.fetchOffsets({ groupId: topics.groupId, topics: [inputTopic] });
+      const [{ partitions }] = await bed.admin.fetchOffsets({ groupId: topics.groupId, topics: [inputTopic] });
       expect(partitions[0].offset).toBe(String(produced));
     }, DEADLINE_MS, 100);
     child.kill('SIGTERM');
@@ -189,7 +165,7 @@ describe.skipIf(brokers.length === 0)('SIGKILL and restart on Kafka (real broker
     });
 
     // The output topic: exactly the reference's notifications; a repeat is a byte-identical copy.
-    await output.caughtUp(admin);
+    await output.caughtUp(bed.admin);
     const firstCopy = new Map<string, { key: string | undefined; value: string }>();
     for (const message of output.messages) {
       const id = message.headers['idempotency-key'];
@@ -204,9 +180,9 @@ describe.skipIf(brokers.length === 0)('SIGKILL and restart on Kafka (real broker
     console.log(`[kafka crash] ${output.messages.length} notification messages, ${firstCopy.size} distinct`);
 
     // The dead letters: at least once too, each of the three invalid records.
-    const dlq = await TopicRecorder.start(client, deadLetterTopic(inputTopic));
-    recorders.push(dlq);
-    await dlq.caughtUp(admin);
+    const dlq = await TopicRecorder.start(bed.client, deadLetterTopic(inputTopic));
+    bed.recorders.push(dlq);
+    await dlq.caughtUp(bed.admin);
     const letters = new Map(dlq.messages.map((m) => [m.key, JSON.parse(m.value) as DeadLetter]));
     expect([...letters.values()].map((d) => d.field).sort()).toEqual(['json', 'price', 'userId']);
   }, 150_000);

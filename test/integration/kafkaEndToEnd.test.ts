@@ -5,15 +5,14 @@
 // lifetime counts it committed.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKafkaClient, ensureTopics } from '../../src/kafka/kafkaClient.js';
-import type { KafkaAdmin, KafkaClient, KafkaProducer } from '../../src/kafka/kafkaClient.js';
+import { describe, expect, inject, it } from 'vitest';
+import { ensureTopics } from '../../src/kafka/kafkaClient.js';
 import { deadLetterTopic } from '../../src/sinks/kafkaSink.js';
 import type { DeadLetter, Notification } from '../../src/sinks/sink.js';
 import { eventually } from '../support/eventually.js';
+import { kafkaTestBed } from '../support/kafkaTestBed.js';
 import { kafkaRunArgs, kafkaRunEnv, lastJsonLine, startPushflow, type PushflowChild } from '../support/pushflowChild.js';
 import { abandonedCartOnlyEnv, produceRecords, shopStream } from '../support/shopStream.js';
 import { TopicRecorder } from '../support/topicRecorder.js';
@@ -28,36 +27,13 @@ const uniqueName = (label: string) => `pushflow-e2e-${label}-${randomUUID().slic
 const triple = (n: Notification) => `${n.userId}|${String(n.payload.itemId)}|${Number(n.payload.cartedAt)}`;
 
 describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real binary)', () => {
-  let client: KafkaClient;
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-  let dir: string;
-  const children: PushflowChild[] = [];
-  const recorders: TopicRecorder[] = [];
-
-  beforeAll(async () => {
-    client = createKafkaClient({ brokers, clientId: 'kafka-e2e-test' });
-    admin = client.admin();
-    await admin.connect();
-    producer = client.producer();
-    await producer.connect();
-    dir = mkdtempSync(join(tmpdir(), 'pushflow-kafka-e2e-'));
-  });
-
-  afterAll(async () => {
-    for (const child of children) if (child.running()) child.kill('SIGKILL');
-    await Promise.all(children.map((child) => child.exited));
-    await Promise.all(recorders.map((recorder) => recorder.stop()));
-    await producer?.disconnect();
-    await admin?.disconnect();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const bed = kafkaTestBed(brokers, 'kafka-e2e');
 
   /** Fresh input (with its .dlq) and output topics, and a fresh group. */
   async function freshTopics(inputPartitions: number) {
     const inputTopic = uniqueName('events');
     const outputTopic = uniqueName('notifications');
-    await ensureTopics(admin, [
+    await ensureTopics(bed.admin, [
       { topic: inputTopic, numPartitions: inputPartitions },
       { topic: deadLetterTopic(inputTopic), numPartitions: 1 },
       { topic: outputTopic, numPartitions: 3 },
@@ -66,14 +42,14 @@ describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real 
   }
 
   async function record(topic: string): Promise<TopicRecorder> {
-    const recorder = await TopicRecorder.start(client, topic);
-    recorders.push(recorder);
+    const recorder = await TopicRecorder.start(bed.client, topic);
+    bed.recorders.push(recorder);
     return recorder;
   }
 
   function run(topics: Awaited<ReturnType<typeof freshTopics>>, label: string): PushflowChild {
-    const child = startPushflow(kafkaRunArgs(join(dir, label)), { ...kafkaRunEnv(topics), ...abandonedCartOnlyEnv() });
-    children.push(child);
+    const child = startPushflow(kafkaRunArgs(join(bed.dir, label)), { ...kafkaRunEnv(topics), ...abandonedCartOnlyEnv() });
+    bed.children.push(child);
     return child;
   }
 
@@ -98,7 +74,7 @@ describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real 
     const stream = shopStream(EVENTS);
     const expected = stream.fixture.expectedAbandoned;
     expect(expected.size).toBeGreaterThan(50); // the fixture must exercise the trigger
-    await produceRecords(producer, topics.inputTopic, stream.records);
+    await produceRecords(bed.producer, topics.inputTopic, stream.records);
     const output = await record(topics.outputTopic);
 
     const child = run(topics, 'one-partition');
@@ -119,7 +95,7 @@ describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real 
 
     // Everything the process sent, read to the end of the topic: an uninterrupted run sends each
     // notification once.
-    await output.caughtUp(admin);
+    await output.caughtUp(bed.admin);
     const notifications = output.messages.map((m) => JSON.parse(m.value) as Notification);
     expect(new Set(notifications.map(triple))).toEqual(expected);
     expect(notifications).toHaveLength(expected.size);
@@ -134,7 +110,7 @@ describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real 
 
     // The dead letters: on a fresh one-partition topic, a record's offset is its index.
     const dlq = await record(deadLetterTopic(topics.inputTopic));
-    await dlq.caughtUp(admin);
+    await dlq.caughtUp(bed.admin);
     const source = `kafka:${topics.inputTopic}`;
     const invalid = stream.records.flatMap((r, index) => (r.invalidField ? [{ ...r, offset: String(index) }] : []));
     expect(invalid.map((r) => r.invalidField)).toEqual(['json', 'userId', 'price']);
@@ -152,8 +128,8 @@ describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real 
   it('three input partitions: every valid event counted once, notifications keyed by user with the idempotency header', async () => {
     const topics = await freshTopics(3);
     const stream = shopStream(EVENTS);
-    await produceRecords(producer, topics.inputTopic, stream.records);
-    const partitions = await admin.fetchTopicOffsets(topics.inputTopic);
+    await produceRecords(bed.producer, topics.inputTopic, stream.records);
+    const partitions = await bed.admin.fetchTopicOffsets(topics.inputTopic);
     expect(partitions.filter((p) => Number(p.high) > 0)).toHaveLength(3); // keys spread over all three
     const output = await record(topics.outputTopic);
 
@@ -163,7 +139,7 @@ describe.skipIf(brokers.length === 0)('pushflow run on Kafka (real broker, real 
     expect(summary.committed).toMatchObject({ events: EVENTS + 3, valid: EVENTS, invalid: 3, duplicates: 0 });
     expect(summary.committed.notifications).toBeGreaterThan(0);
 
-    await output.caughtUp(admin);
+    await output.caughtUp(bed.admin);
     const notifications = output.messages.map((m) => JSON.parse(m.value) as Notification);
     expect(notifications).toHaveLength(summary.committed.notifications);
     expect(new Set(notifications.map((n) => n.id)).size).toBe(notifications.length);
