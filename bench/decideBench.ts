@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
-import { DecisionEngine } from '../src/decide/decisionEngine.js';
+import { DecisionEngine, type DecisionResult } from '../src/decide/decisionEngine.js';
 import { decideCandidate } from '../src/decide/decideCandidate.js';
 import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
@@ -112,14 +112,22 @@ export async function decideBench(candidates = 60_000, rounds = 3, withSignals =
     const counts: Record<string, number> = {};
     const cpuStarted = process.cpuUsage();
     const started = performance.now();
+    // As the runtime does: a queued notification goes into the outbox, and the batch ends with the engine's write-back.
+    const engineOutbox = new Outbox<Notification>(store, 'bench:engine-outbox');
+    const record = (result: DecisionResult) => {
+      if (result.outcome === 'queued') engineOutbox.add(result.notification);
+      return result;
+    };
     for (let start = 0; start < list.length; start += BATCH) {
       store.transaction(() => {
         for (let i = start; i < Math.min(start + BATCH, list.length); i++) {
-          const result = engine.decide(list[i], 0);
+          const result = record(engine.decide(list[i], 0));
           const key = result.outcome === 'queued' ? 'queued' : `${result.outcome}:${result.reason}`;
           counts[key] = (counts[key] ?? 0) + 1;
         }
-        engine.releaseDue(list[Math.min(start + BATCH, list.length) - 1].time);
+        const watermark = list[Math.min(start + BATCH, list.length) - 1].time;
+        engine.releaseDue(watermark).forEach(record);
+        engine.endBatch(watermark);
       });
     }
     rates.push(list.length / ((performance.now() - started) / 1000));

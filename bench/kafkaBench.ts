@@ -22,6 +22,7 @@ import { createKafkaClient, ensureTopics } from '../src/kafka/kafkaClient.js';
 import { startKafkaBroker } from '../src/kafka/localBroker.js';
 import { deadLetterTopic } from '../src/sinks/kafkaSink.js';
 import { median, runJsonChild } from './childProcess.js';
+import { pipelineTrees, type PipelineTree } from './pipelineTrees.js';
 
 const PARTITIONS = 3;
 const PRODUCE_BATCH = 10_000;
@@ -30,6 +31,8 @@ const RUN_TIMEOUT_MS = 300_000;
 
 export interface KafkaBenchResult {
   file: string;
+  /** The pipeline tree measured (bench/pipelineTrees.ts). */
+  tree: string;
   rows: number;
   /** Rows recordDecoder rejected; produced as their raw text (the pipeline dead-letters them). */
   invalidRows: number;
@@ -65,7 +68,7 @@ interface PipelineRun {
   committed: Record<string, number>;
 }
 
-export async function kafkaBench(file: string, rounds = 3): Promise<KafkaBenchResult> {
+export async function kafkaBench(file: string, rounds = 3, tree: PipelineTree = pipelineTrees()[0]): Promise<KafkaBenchResult> {
   const broker = await startKafkaBroker();
   try {
     const topic = `bench-events-${randomUUID().slice(0, 8)}`;
@@ -98,11 +101,12 @@ export async function kafkaBench(file: string, rounds = 3): Promise<KafkaBenchRe
     try {
       for (let round = 0; round < rounds; round++) {
         bareRuns.push(await runJsonChild([bare, broker.brokers.join(','), topic, String(messages.length)]));
-        pipelineRuns.push(await pipelineRun(broker.brokers, topic, messages.length));
+        pipelineRuns.push(await pipelineRun(broker.brokers, topic, messages.length, tree.env));
         const dataDir = join(scratch, `replay-${round}`);
         replayRuns.push(
           await runJsonChild([resolve('dist/src/cli/main.js'), 'replay', jsonl, '--format', 'jsonl', '--json', '--data-dir', dataDir], {
             PUSHFLOW_METRICS__ENABLED: 'false',
+            ...tree.env,
           }),
         );
         rmSync(dataDir, { recursive: true, force: true });
@@ -114,6 +118,7 @@ export async function kafkaBench(file: string, rounds = 3): Promise<KafkaBenchRe
     const bareRate = median(bareRuns.map((r) => r.eventsPerSec));
     return {
       file,
+      tree: tree.name,
       rows: messages.length,
       invalidRows,
       partitions: PARTITIONS,
@@ -175,7 +180,7 @@ function taobaoAsEvents(file: string): { messages: Array<{ key: string; value: s
  * One `pushflow run` on a fresh data dir and consumer group, watched through /metrics until it has
  * committed `records` records; then SIGTERM and its JSON summary.
  */
-async function pipelineRun(brokers: string[], topic: string, records: number): Promise<PipelineRun> {
+async function pipelineRun(brokers: string[], topic: string, records: number, treeEnv: Record<string, string>): Promise<PipelineRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pushflow-kafka-bench-'));
   const spawnedAt = performance.now();
   const child = spawn(
@@ -184,6 +189,7 @@ async function pipelineRun(brokers: string[], topic: string, records: number): P
     {
       env: {
         ...process.env,
+        ...treeEnv,
         PUSHFLOW_KAFKA__BROKERS: brokers.join(','),
         PUSHFLOW_KAFKA__INPUT_TOPIC: topic,
         PUSHFLOW_KAFKA__GROUP_ID: `pushflow-bench-${randomUUID().slice(0, 8)}`,
