@@ -18,6 +18,7 @@ import { buildChannelSinks, buildNotificationDeadLetterSink } from './buildSinks
 import type { PushflowMetrics } from '../observability/metrics.js';
 import { promRuntimeMetrics } from '../observability/promRuntimeMetrics.js';
 import { startObservabilityServer } from '../observability/httpServer.js';
+import { experimentsReport } from '../learn/experimentReport.js';
 import { StateStore } from '../../state/stateStore.js';
 import { BehaviorModelService } from '../behavior/behaviorModelService.js';
 import type { TriggerPorts } from '../../pipelines/ports.js';
@@ -140,6 +141,8 @@ export class PushflowProcess {
       port: config.metrics.port,
       registry: metrics.registry,
       ready: () => (this.source !== undefined && !this.stopping ? { ok: true } : { ok: false, reason: this.stopping ? 'stopping' : 'starting' }),
+      // Per experiment and arm: counts, rates with 95% intervals, lift and significance (src/learn).
+      extraRoutes: { '/experiments': () => experimentsReport(this.store, config) },
     });
     return this.server.port;
   }

@@ -14,6 +14,13 @@ const fatigueSchema = z
     halfLifeDays: z.number().positive().default(7).describe('Half-life of an ignored or engaged message in the fatigue score.'),
     engagedWeight: z.number().min(0).default(3).describe('How many ignored messages one open or click makes up for.'),
     priorIgnored: z.number().min(0).default(2).describe('Pseudo-messages in the denominator, so a user with one ignored message is not fatigued yet.'),
+    gateAbove: probability()
+      .default(0.5)
+      .describe('Fatigue at or above which marketing the user did not ask for by their own actions (digests, win-back, campaigns) is not sent (`fatigued`).'),
+    intentTypes: z
+      .array(nonEmpty())
+      .default(['abandoned_cart', 'browse_abandonment', 'browse_abandonment_digest', 'price_drop', 'price_drop_digest', 'back_in_stock', 'back_in_stock_digest'])
+      .describe('Types about items of the user\'s own intent (carted, watched): fatigue neither gates them nor lowers their caps.'),
     minDaily: z.number().int().min(0).default(1).describe('Daily total cap a fully fatigued user keeps.'),
     minWeekly: z.number().int().min(0).default(2).describe('Weekly total cap a fully fatigued user keeps.'),
   })

@@ -56,6 +56,7 @@ export const SUPPRESSION_REASONS = [
   'no_template',
   'duplicate',
   'holdout',
+  'fatigued',
   'low_propensity',
 ] as const;
 

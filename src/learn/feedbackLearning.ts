@@ -101,7 +101,10 @@ export class FeedbackLearning {
     if (!this.enabled) return [...rules];
     const adapted: PolicyRule[] = [];
     for (const rule of rules) {
-      if (rule.name === 'caps') adapted.push(makeCaps((context) => this.totalCaps(context, baseTotals)));
+      if (rule.name === 'caps') {
+        if (this.config.learning.fatigue.enabled) adapted.push(this.fatigueGateRule());
+        adapted.push(makeCaps((context) => this.totalCaps(context, baseTotals)));
+      }
       else if (rule.name === 'send_time') adapted.push(this.sendTimePerArm(rule));
       else adapted.push(rule);
       if (rule.name === 'consent' && this.experiments.some(({ arms }) => arms.some((arm) => arm.holdout))) adapted.push(this.holdoutRule());
@@ -129,7 +132,27 @@ export class FeedbackLearning {
     };
   }
 
-  /** The total caps for this decision: the arm's (if it sets them), scaled down by fatigue. */
+  /**
+   * Suppresses marketing the user did not ask for (not an intent type) while their fatigue is at
+   * or above `gateAbove`; opens and clicks, or time, bring it down again.
+   */
+  fatigueGateRule(): PolicyRule {
+    const { gateAbove, intentTypes } = this.config.learning.fatigue;
+    const intent = new Set(intentTypes);
+    return {
+      name: 'fatigue',
+      apply: (context: PolicyContext): RuleVerdict => {
+        const { candidate } = context;
+        if (candidate.priority !== 'marketing' || intent.has(candidate.type)) return undefined;
+        const score = this.fatigue(candidate.userId, context.now);
+        if (score < gateAbove) return undefined;
+        context.reasons.push(`fatigue: ${score.toFixed(2)} >= ${gateAbove}`);
+        return { suppress: 'fatigued' };
+      },
+    };
+  }
+
+  /** The total caps for this decision: the arm's (if it sets them), scaled down by fatigue (except for intent types). */
   totalCaps(context: PolicyContext, base: CapPair): CapPair {
     let { daily, weekly } = base;
     for (const arm of this.arms(context.candidate.userId).values()) {
@@ -137,7 +160,7 @@ export class FeedbackLearning {
       if (arm.weeklyCap !== undefined) weekly = arm.weeklyCap;
     }
     const { fatigue } = this.config.learning;
-    if (!fatigue.enabled) return { daily, weekly };
+    if (!fatigue.enabled || fatigue.intentTypes.includes(context.candidate.type)) return { daily, weekly };
     const score = this.fatigue(context.candidate.userId, context.now);
     if (score > 0) context.reasons.push(`fatigue: ${score.toFixed(2)}`);
     return {

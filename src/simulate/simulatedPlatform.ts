@@ -23,7 +23,7 @@ import { StateStore } from '../../state/stateStore.js';
 import type { DeliveryReceipt } from '../../state/deliveryReceipts.js';
 import { NO_ARM_COUNTS } from '../../state/experimentStats.js';
 import { ALL_PIPELINES } from '../../pipelines/index.js';
-import { policyPipelines, type SimulationPolicy } from './simulationPolicies.js';
+import { policyConnections, type SimulationPolicy } from './simulationPolicies.js';
 import { summarizeSimulation, type SimulationReport } from './simulationReport.js';
 
 const SOURCE = 'simulate';
@@ -44,7 +44,7 @@ export interface SimulatePlatformOptions {
   /** Keep the data directory (for `pushflow report experiments`); default: removed when it was a temporary one. */
   keepData?: boolean;
   metrics?: PushflowMetrics;
-  /** The pipelines to run (default: every pipeline); the policy's ports are laid over them. */
+  /** The pipelines to run (default: every pipeline). */
   pipelines?: readonly PipelineDefinition[];
   onProgress?: (events: number, eventTime: number) => void;
 }
@@ -62,12 +62,13 @@ export async function simulatePlatform(options: SimulatePlatformOptions): Promis
   const responses = new NotificationResponses(world, seed);
   const store = new StateStore({ path: dataDir, flushEachCommit: false });
   const clock = new VirtualClock(simulation.startTime);
-  const pipelines = policyPipelines(policy, options.pipelines ?? ALL_PIPELINES, store, config, {
+  const { ports, signals } = policyConnections(policy, store, config, {
     seed,
     items: simulation.items,
     itemIds: (index) => world.catalog.itemId(index),
   });
-  const runtime = new PipelineRuntime({ config, store, pipelines, clock, pipelineMetrics: options.metrics });
+  const pipelines = [...(options.pipelines ?? ALL_PIPELINES)];
+  const runtime = new PipelineRuntime({ config, store, pipelines, clock, pipelineMetrics: options.metrics, ports, signals });
   const batchSize = options.batchSize ?? 500;
   let offset = 0;
   let batches = 0;

@@ -1,19 +1,17 @@
 // The notification policies `pushflow simulate` compares, as configuration over the defaults
 // and the trigger ports they plug in. All three run the same triggers over the same world:
-// - personalized: everything pushflow has: recommended items per user, best send time, caps
-//   lowered by fatigue, channel engagement, the variant bandit;
+// - personalized: everything pushflow has, connected as the process connects it: recommended
+//   items per user, best send time from profiles, caps lowered by fatigue, channel engagement,
+//   the variant bandit;
 // - blast: one size fits all: the same popular items for everyone, sent at once (no send time,
 //   no quiet hours), no caps, the daily digest to every user who was ever active;
 // - random: random items and random hours, with the default caps, no learning.
 
-import type { PipelineDefinition } from '../runtime/pipeline.js';
 import type { StateStore } from '../../state/stateStore.js';
 import type { PushflowConfig } from '../config/schema.js';
-import { withPorts, type RecommendedItem, type TriggerPorts } from '../../pipelines/ports.js';
-import { liveRecommenderOf } from '../../pipelines/recommendations.js';
-import { outOfStockIn } from '../recommend/recommendForInspect.js';
-import { profileTriggerPorts } from '../profile/profilePorts.js';
-import { CatalogStore } from '../../state/catalogStore.js';
+import type { TriggerPorts } from '../../pipelines/ports.js';
+import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
+import { connectModels } from '../app/modelConnections.js';
 import { Random } from '../sources/simulator/random.js';
 
 export const SIMULATION_POLICIES = ['personalized', 'blast', 'random'] as const;
@@ -45,37 +43,23 @@ export function policyOverrides(policy: SimulationPolicy): Record<string, unknow
   }
 }
 
-/** The trigger ports of the policy: what each knows about users when picking items and hours. */
-export function policyPipelines(
+/** What each policy connects: the real process's model connections, none (blast), or random answers. */
+export function policyConnections(
   policy: SimulationPolicy,
-  pipelines: readonly PipelineDefinition[],
   state: StateStore,
   config: PushflowConfig,
   world: { seed: number; itemIds: (index: number) => string; items: number },
-): PipelineDefinition[] {
-  let ports: Partial<TriggerPorts>;
+): { ports: Partial<TriggerPorts>; signals: SendTimeSignals } {
   switch (policy) {
     case 'personalized':
-      ports = { ...profileTriggerPorts(state, config), recommendItems: recommenderItems(state) };
-      break;
+      // As `PushflowProcess` connects them: recommender picks, profiles, segments, send-time signals.
+      return connectModels(state, config);
     case 'blast':
       // The triggers' own fallback: what most users liked lately, the same for everyone.
-      ports = {};
-      break;
+      return { ports: {}, signals: {} };
     case 'random':
-      ports = randomPorts(world);
-      break;
+      return { ports: randomPorts(world), signals: {} };
   }
-  return pipelines.map((definition) => withPorts(definition, ports));
-}
-
-function recommenderItems(state: StateStore): TriggerPorts['recommendItems'] {
-  const isUnavailable = outOfStockIn(new CatalogStore(state));
-  return (userId, k) => {
-    const live = liveRecommenderOf(state);
-    if (live === undefined) return [];
-    return live.recommend(userId, k, 'hybrid', { isUnavailable }).map(({ itemId, reason }): RecommendedItem => ({ itemId, reason: reason.model }));
-  };
 }
 
 function randomPorts(world: { seed: number; itemIds: (index: number) => string; items: number }): Partial<TriggerPorts> {

@@ -31,6 +31,8 @@ export interface SimulationReport {
   optOuts: number;
   /** Marketing notifications per user and day: mean, median, 90th percentile, max. */
   perUserPerDay: { mean: number; p50: number; p90: number; max: number };
+  /** Per notification type: sent, open and click-through rates, mean relevance of the items to the user (ground truth). */
+  byType: Record<string, { sent: number; openRate: number; clickThroughRate: number; relevance: number }>;
   /** Suppressions by reason (caps, consent, holdout...). */
   suppressed: Record<string, number>;
   /** The bandit's posteriors, per type, segment and variant. */
@@ -77,6 +79,9 @@ export function summarizeSimulation(input: SimulationTotals): SimulationReport {
     attributedRevenue: round(input.attributedRevenue, 2),
     optOuts: responses.optOuts,
     perUserPerDay: { mean: round(mean, 3), p50: round(quantile(0.5), 3), p90: round(quantile(0.9), 3), max: round(perUser[perUser.length - 1] ?? 0, 3) },
+    byType: Object.fromEntries(
+      [...responses.byType].map(([type, t]) => [type, { sent: t.sent, openRate: round(ratio(t.opened, t.sent), 4), clickThroughRate: round(ratio(t.clicked, t.sent), 4), relevance: round(ratio(t.relevance, t.sent), 3) }]),
+    ),
     suppressed: (input.totals.suppressed as Record<string, number> | undefined) ?? {},
     bandit: input.bandit,
   };
@@ -97,6 +102,9 @@ export function formatSimulationReport(report: SimulationReport): string {
     `  opt-outs                 ${report.optOuts}`,
     `  marketing per user/day   mean ${report.perUserPerDay.mean}, p50 ${report.perUserPerDay.p50}, p90 ${report.perUserPerDay.p90}, max ${report.perUserPerDay.max}`,
   ];
+  const byType = Object.entries(report.byType).sort((a, b) => b[1].sent - a[1].sent);
+  if (byType.length > 0) lines.push('  by type (sent, open rate, CTR, mean relevance):');
+  for (const [type, t] of byType) lines.push(`    ${type.padEnd(32)} ${String(t.sent).padStart(6)} ${pct(t.openRate).padStart(7)} ${pct(t.clickThroughRate).padStart(7)} ${t.relevance.toFixed(2)}`);
   const suppressed = Object.entries(report.suppressed).sort((a, b) => b[1] - a[1]);
   if (suppressed.length > 0) lines.push(`  suppressed               ${suppressed.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
   const byVariant = new Map<string, VariantOutcomes>();

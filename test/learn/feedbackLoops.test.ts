@@ -21,13 +21,21 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.parse('2026-11-03T02:00:00Z'); // 10:00 in Shanghai
 
-/** A test trigger: a search for `promo:<item>` asks for a marketing message about the item. */
+/**
+ * A test trigger: a search for `promo:<item>` asks for a cart reminder about the item (an intent
+ * type), `digest:<item>` for a recommendation digest (not one: fatigue gates it).
+ */
 const promo = definePipeline({
   name: 'promo_test',
   build: (events$) =>
     events$.pipe(
-      filter((event): event is Extract<PushflowEvent, { kind: 'behavior' }> => event.kind === 'behavior' && event.type === 'search' && (event.query ?? '').startsWith('promo:')),
-      map((event): NotificationCandidate => ({ type: 'abandoned_cart', priority: 'marketing', userId: event.userId, dedupeKey: `promo:${event.id}`, time: event.time, payload: { itemId: event.query!.slice(6) }, channel: 'push' })),
+      filter((event): event is Extract<PushflowEvent, { kind: 'behavior' }> => event.kind === 'behavior' && event.type === 'search' && /^(promo|digest):/.test(event.query ?? '')),
+      map((event): NotificationCandidate => {
+        const [kind, itemId] = event.query!.split(':');
+        return kind === 'promo'
+          ? { type: 'abandoned_cart', priority: 'marketing', userId: event.userId, dedupeKey: `promo:${event.id}`, time: event.time, payload: { itemId }, channel: 'push' }
+          : { type: 'recommendation_digest', priority: 'marketing', userId: event.userId, dedupeKey: `digest:${event.id}`, time: event.time, payload: { count: 1, items: [{ itemId, title: 'Kettle' }] }, channel: 'push' };
+      }),
     ),
 });
 
@@ -35,6 +43,7 @@ let seq = 0;
 const user = (userId: string, time: number, locale = 'en-US') => ({ kind: 'user', id: `u${seq++}`, userId, time, timeZone: 'Asia/Shanghai', locale, channels: { pushToken: `t-${userId}` }, consent: { push: true, marketing: true } });
 const item = (itemId: string, time: number) => ({ kind: 'catalog', id: `c${seq++}`, itemId, title: `Kettle ${itemId}`, categoryId: 'kitchen', price: 99, stock: 10, time });
 const ask = (userId: string, itemId: string, time: number) => ({ kind: 'behavior', id: `s${seq++}`, type: 'search', userId, query: `promo:${itemId}`, time });
+const askDigest = (userId: string, itemId: string, time: number) => ({ kind: 'behavior', id: `s${seq++}`, type: 'search', userId, query: `digest:${itemId}`, time });
 const fb = (type: string, userId: string, notificationId: string, time: number) => ({ kind: 'feedback', id: `f${seq++}`, type, userId, notificationId, channel: 'push', time });
 const purchase = (userId: string, itemId: string, time: number) => ({ kind: 'behavior', id: `p${seq++}`, type: 'purchase', userId, itemId, price: 99, quantity: 1, time });
 const tick = (time: number) => ({ kind: 'behavior', id: `v${seq++}`, type: 'view', userId: 'bystander', itemId: 'i0', time });
@@ -92,37 +101,43 @@ describe('learning loops', () => {
     expect(control.vsHoldout!.conversion.significant).toBe(false);
   });
 
-  it('lowers the caps of a user who ignores marketing, and engagement restores them', () => {
+  it('lowers the caps and stops the digests of a user who ignores marketing, keeps their cart reminders, and engagement restores', () => {
     open({ policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } } });
     pipe([item('i1', T0 - HOUR), user('u1', T0 - HOUR)]);
     const l = learning();
-    const context = (time: number) => ({ candidate: { type: 'abandoned_cart', priority: 'marketing', userId: 'u1', dedupeKey: 'x', time, payload: {} }, now: time, reasons: [] as string[] }) as never;
-    expect(l.totalCaps(context(T0), { daily: 4, weekly: 14 })).toEqual({ daily: 4, weekly: 14 });
+    const context = (type: string, time: number) => ({ candidate: { type, priority: 'marketing', userId: 'u1', dedupeKey: 'x', time, payload: {} }, now: time, reasons: [] as string[] }) as never;
+    expect(l.totalCaps(context('recommendation_digest', T0), { daily: 4, weekly: 14 })).toEqual({ daily: 4, weekly: 14 });
 
-    // Four asks a day for three days, none opened; each message is judged ignored 24 h after it
-    // went out, and from the second day the lowered caps already send fewer.
-    for (let day = 0; day < 3; day++) {
-      for (let k = 0; k < 4; k++) pipe([ask('u1', 'i1', T0 + day * 24 * HOUR + k * MIN)]);
+    // Three digests a day for three days, none opened; each is judged ignored 24 h after it went out,
+    // and once the score passes learning.fatigue.gateAbove (0.5) the digests stop.
+    const day = 24 * HOUR;
+    const summaries = [];
+    for (let d = 0; d < 3; d++) {
+      for (let k = 0; k < 3; k++) summaries.push(pipe([askDigest('u1', 'i1', T0 + d * day + k * MIN)]));
     }
-    pipe([tick(T0 + 4 * 24 * HOUR)]);
-    const tired = l.fatigue('u1', T0 + 4 * 24 * HOUR);
-    expect(tired).toBeGreaterThan(0.6);
-    const lowered = l.totalCaps(context(T0 + 4 * 24 * HOUR), { daily: 4, weekly: 14 });
-    expect(lowered.daily).toBe(1);
-    expect(lowered.weekly).toBeLessThanOrEqual(4);
+    const sentDigests = driver.notifications().filter((n) => n.type === 'recommendation_digest').length;
+    expect(sentDigests).toBeGreaterThanOrEqual(3);
+    expect(sentDigests).toBeLessThan(9);
+    expect(summaries.some((summary) => summary.suppressed.get('fatigued') === 1)).toBe(true);
+    pipe([tick(T0 + 4 * day)]);
+    const tired = l.fatigue('u1', T0 + 4 * day);
+    expect(tired).toBeGreaterThan(0.5);
+    const lowered = l.totalCaps(context('recommendation_digest', T0 + 4 * day), { daily: 4, weekly: 14 });
+    expect(lowered.daily).toBeLessThan(4);
+    expect(lowered.weekly).toBeLessThan(14);
+    // A cart reminder is about the user's own intent: neither gated nor lowered.
+    expect(l.totalCaps(context('abandoned_cart', T0 + 4 * day), { daily: 4, weekly: 14 })).toEqual({ daily: 4, weekly: 14 });
 
-    // The lowered caps bite: day 1 sent its 4, days 2 and 3 fewer; day 5 hits the lowered weekly cap (4 this ISO week).
-    const sentSoFar = driver.notifications().length;
-    expect(sentSoFar).toBeGreaterThanOrEqual(5);
-    expect(sentSoFar).toBeLessThan(12);
-    const summary = pipe([ask('u1', 'i1', T0 + 4 * 24 * HOUR + MIN), ask('u1', 'i1', T0 + 4 * 24 * HOUR + 2 * MIN)]);
-    expect(driver.notifications().length).toBe(sentSoFar);
-    expect(summary.suppressed.get('cap_weekly')).toBe(2);
+    const digest = pipe([askDigest('u1', 'i1', T0 + 4 * day + MIN)]);
+    expect(digest.suppressed.get('fatigued')).toBe(1);
+    const before = driver.notifications().length;
+    pipe([ask('u1', 'i1', T0 + 4 * day + 2 * MIN)]);
+    expect(driver.notifications().length).toBe(before + 1);
 
-    // Opening and clicking restores: the fatigue score falls.
-    const latest = driver.notifications().at(-1)!;
-    pipe([fb('opened', 'u1', latest.id, T0 + 4 * 24 * HOUR + 10 * MIN), fb('clicked', 'u1', latest.id, T0 + 4 * 24 * HOUR + 11 * MIN)]);
-    expect(l.fatigue('u1', T0 + 4 * 24 * HOUR + 11 * MIN)).toBeLessThan(tired);
+    // Opening and clicking the reminder restores: the fatigue score falls.
+    const reminder = driver.notifications().at(-1)!;
+    pipe([fb('opened', 'u1', reminder.id, T0 + 4 * day + 10 * MIN), fb('clicked', 'u1', reminder.id, T0 + 4 * day + 11 * MIN)]);
+    expect(l.fatigue('u1', T0 + 4 * day + 11 * MIN)).toBeLessThan(tired);
   });
 
   it('teaches the recommender a click on an item, and send time the hour the user opens at', () => {

@@ -38,6 +38,16 @@ const OPT_OUT_BASE = 0.0015;
 const OPT_OUT_PER_EXCESS = 0.006;
 const OPT_OUT_IRRELEVANT = 0.003;
 
+/** P(open) of a marketing message: channel base, by activity at delivery, relevance, and messages in the last day. */
+export function openProbability(channel: Channel, relevance: number, activity: number, messagesLastDay: number): number {
+  return Math.min(0.95, (BASE_OPEN[channel] * (0.25 + 0.75 * activity) * (0.6 + 0.8 * relevance)) / (1 + FATIGUE_PER_MESSAGE * messagesLastDay));
+}
+
+/** P(click | open) of a marketing message: relevance of its items times the appeal of its copy variant. */
+export function clickProbability(relevance: number, variant: string | undefined): number {
+  return Math.min(0.95, (0.08 + 0.55 * relevance) * (VARIANT_APPEAL[variant ?? 'a'] ?? 1));
+}
+
 /** What the user got, as the sink delivered it. */
 export interface DeliveredNotification {
   id: string;
@@ -74,6 +84,8 @@ export interface ResponseTotals {
   optOuts: number;
   /** Marketing messages per user (by user index). */
   marketingPerUser: Int32Array;
+  /** Per notification type: sent, opened, clicked, and the sum of relevance (ground truth). */
+  byType: Map<string, { sent: number; opened: number; clicked: number; relevance: number }>;
 }
 
 export class NotificationResponses {
@@ -94,7 +106,7 @@ export class NotificationResponses {
       this.byId.set(user.id, user);
       this.indexOf.set(user.id, index);
     });
-    this.totals = { delivered: 0, marketing: 0, opened: 0, clicked: 0, marketingOpened: 0, marketingClicked: 0, purchases: 0, revenue: 0, optOuts: 0, marketingPerUser: new Int32Array(world.users.length) };
+    this.totals = { delivered: 0, marketing: 0, opened: 0, clicked: 0, marketingOpened: 0, marketingClicked: 0, purchases: 0, revenue: 0, optOuts: 0, marketingPerUser: new Int32Array(world.users.length), byType: new Map() };
   }
 
   /** How well the items match the user's favourite departments, in [0, 1]. */
@@ -138,25 +150,28 @@ export class NotificationResponses {
       totals.marketingPerUser[this.indexOf.get(user.id)!]++;
     }
     const response: NotificationResponse = { relevance };
+    let typeTotals = totals.byType.get(notification.type);
+    if (typeTotals === undefined) totals.byType.set(notification.type, (typeTotals = { sent: 0, opened: 0, clicked: 0, relevance: 0 }));
+    typeTotals.sent++;
+    typeTotals.relevance += relevance;
     const deliveredAt = at + SECOND_MS + random.int(5 * SECOND_MS);
     this.feedback(notification, 'delivered', deliveredAt);
 
-    const pOpen = marketing
-      ? BASE_OPEN[notification.channel] * (0.25 + 0.75 * activity) * (0.6 + 0.8 * relevance) / (1 + FATIGUE_PER_MESSAGE * fatigueCount)
-      : TRANSACTIONAL_OPEN * (0.5 + 0.5 * activity);
+    const pOpen = marketing ? openProbability(notification.channel, relevance, activity, fatigueCount) : TRANSACTIONAL_OPEN * (0.5 + 0.5 * activity);
     if (random.chance(Math.min(0.95, pOpen))) {
       // Read soon when active, later when not (but within the day).
       const delay = Math.min(20 * HOUR_MS, random.logNormal((15 * MINUTE_MS) / activity, 1));
       response.openedAt = deliveredAt + Math.round(delay);
       this.feedback(notification, 'opened', response.openedAt);
       totals.opened++;
+      typeTotals.opened++;
       if (marketing) totals.marketingOpened++;
-      const appeal = VARIANT_APPEAL[notification.variant ?? 'a'] ?? 1;
-      const pClick = marketing ? (0.08 + 0.55 * relevance) * appeal : 0.25;
+      const pClick = marketing ? clickProbability(relevance, notification.variant) : 0.25;
       if (random.chance(Math.min(0.95, pClick))) {
         response.clickedAt = response.openedAt + Math.round(random.logNormal(20 * SECOND_MS, 0.5));
         this.feedback(notification, 'clicked', response.clickedAt);
         totals.clicked++;
+        typeTotals.clicked++;
         if (marketing) totals.marketingClicked++;
         const item = this.pickShownItem(user, notification.itemIds);
         if (item >= 0) {
