@@ -17,6 +17,7 @@ import { dueTimers } from '../operators/dueTimers.js';
 import { dueByClock } from '../operators/dueByClock.js';
 import { triggerPorts, type TriggerPorts } from './ports.js';
 import { activityRetentionDays } from './shopperActivity.js';
+import { unitDraw } from '../src/hash/fnv1a.js';
 
 type CampaignConfig = PushflowConfig['triggers']['segmentCampaign']['campaigns'][number];
 interface Campaign extends CampaignConfig {
@@ -141,14 +142,5 @@ function matches(value: unknown, expected: Expected): boolean {
 
 /** A deterministic draw in [0, 1) per campaign and user (FNV-1a, then mixed), so holdouts replay identically. */
 export function holdoutDraw(campaignId: string, userId: string): number {
-  let hash = 0x811c9dc5;
-  const text = `${campaignId}\x1f${userId}`;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  // FNV leaves similar ids (u1, u2...) close in the high bits: finish with murmur3's avalanche.
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
+  return unitDraw(`${campaignId}\x1f${userId}`);
 }

@@ -4,6 +4,7 @@
 // One binary layout serves LMDB (state/behaviorSequenceStore.ts) and the offline evaluator.
 
 import type { BehaviorType } from '../events/types.js';
+import { fnv1a } from '../hash/fnv1a.js';
 
 /** The behaviours a sequence records (order status updates are the shop's doing, not the user's). */
 export const SEQUENCE_TYPES = ['view', 'add_to_cart', 'remove_from_cart', 'favorite', 'purchase', 'search'] as const;
@@ -31,12 +32,7 @@ export const UNKNOWN_CATEGORY = 0;
  */
 export function categoryCode(categoryId: string | undefined): number {
   if (categoryId === undefined) return UNKNOWN_CATEGORY;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < categoryId.length; i++) {
-    hash ^= categoryId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0 || 1;
+  return fnv1a(categoryId) || 1;
 }
 
 const LAYOUT_VERSION = 1;

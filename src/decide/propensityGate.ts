@@ -17,6 +17,7 @@
 import type { PushflowConfig } from '../config/schema.js';
 import type { PropensityReading } from '../../pipelines/ports.js';
 import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { unitDraw } from '../hash/fnv1a.js';
 
 export type PropensityConfig = PushflowConfig['policy']['propensity'];
 
@@ -69,13 +70,5 @@ export function propensityGateRule(config: PropensityConfig, propensityOf: (user
 
 /** A deterministic draw in [0, 1) per user (FNV-1a with murmur3's finish), so the holdout is stable across replays. */
 export function propensityHoldoutDraw(userId: string): number {
-  let hash = 0x811c9dc5;
-  const text = `propensity\x1f${userId}`;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
+  return unitDraw(`propensity\x1f${userId}`);
 }
