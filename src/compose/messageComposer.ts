@@ -13,6 +13,7 @@ import { escapeHtml, joinPieces, renderParts, type FormatContext, type Piece } f
 import { MESSAGE_TEMPLATES } from './messageTemplates.js';
 import { renderNotification } from './renderNotification.js';
 import type { CompiledVariant, TypeTemplates } from './templateFiles.js';
+import { fnv1a } from '../hash/fnv1a.js';
 
 export interface ComposeLimits {
   fallbackLocale: string;
@@ -67,16 +68,6 @@ const ITEM_WITHOUT_TITLE: Record<string, (itemId: string) => string> = {
   en: (itemId) => `item #${itemId}`,
   zh: (itemId) => `商品 #${itemId}`,
 };
-
-/** FNV-1a: a stable, well-spread hash for variant assignment. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 export class MessageComposer {
   constructor(
@@ -197,7 +188,7 @@ export function pickVariant(variants: readonly CompiledVariant[], key: string): 
   if (variants.length === 1) return variants[0];
   let total = 0;
   for (const variant of variants) total += variant.weight;
-  let point = (hash(key) / 2 ** 32) * total;
+  let point = (fnv1a(key) / 2 ** 32) * total;
   for (const variant of variants) {
     point -= variant.weight;
     if (point < 0) return variant;
