@@ -8,7 +8,7 @@ import type { Database } from 'lmdb';
 import type { StateStore } from './stateStore.js';
 
 export interface ArmCounts {
-  /** Users with at least one marketing message decided (sent, or withheld for the holdout). */
+  /** Exposed users: at least one marketing candidate of theirs passed consent (sent, held, capped, or withheld for the holdout). */
   users: number;
   /** Marketing messages sent (queued). */
   sent: number;

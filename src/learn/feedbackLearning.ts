@@ -107,21 +107,25 @@ export class FeedbackLearning {
       }
       else if (rule.name === 'send_time') adapted.push(this.sendTimePerArm(rule));
       else adapted.push(rule);
-      if (rule.name === 'consent' && this.experiments.some(({ arms }) => arms.some((arm) => arm.holdout))) adapted.push(this.holdoutRule());
+      if (rule.name === 'consent') adapted.push(this.experimentRule());
     }
     return adapted;
   }
 
-  /** Suppresses marketing to users in a holdout arm, counting them as exposed. */
-  holdoutRule(): PolicyRule {
+  /**
+   * Right after consent: a marketing candidate exposes its user in every experiment (the same
+   * definition for every arm: a message the user may receive was decided), and is suppressed
+   * when the user is in a holdout arm.
+   */
+  experimentRule(): PolicyRule {
     return {
-      name: 'experiment_holdout',
+      name: 'experiments',
       apply: (context: PolicyContext): RuleVerdict => {
         if (context.candidate.priority !== 'marketing' || context.released !== undefined) return undefined;
         let withheld: string | undefined;
         for (const [experiment, arm] of this.arms(context.candidate.userId)) {
-          if (!arm.holdout) continue;
           this.expose(experiment.name, arm.name, context.candidate.userId, context.now);
+          if (!arm.holdout) continue;
           this.countArm(experiment.name, arm.name, { withheld: 1 }, 'withheld');
           withheld ??= `${experiment.name}/${arm.name}`;
         }
