@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastJsonLine, runBinary } from '../support/runBinary.js';
+import { lastJsonLine, runPushflow } from '../support/pushflowChild.js';
 import { SeededRandom } from '../../src/segments/seededRandom.js';
 import { FEATURE_NAMES } from '../../src/segments/profileVector.js';
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pushflow-inspect-'));
   dataDir = join(dir, 'data');
   writeFileSync(join(dir, 'fixture.csv'), `${lines.join('\n')}\n`);
-  const replay = await runBinary(['replay', join(dir, 'fixture.csv'), '--format', 'taobao', '--data-dir', dataDir, '--json'], ENV);
+  const replay = await runPushflow(['replay', join(dir, 'fixture.csv'), '--format', 'taobao', '--data-dir', dataDir, '--json'], ENV);
   expect(replay.code, replay.stderr).toBe(0);
   expect(lastJsonLine(replay.stdout).valid).toBe(lines.length);
 });
@@ -59,7 +59,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pushflow segments', () => {
   it('lists the segments with sizes adding up to the users, descriptions and centroids in feature units (--json)', async () => {
-    const result = await runBinary(['segments', '--data-dir', dataDir, '--json'], ENV);
+    const result = await runPushflow(['segments', '--data-dir', dataDir, '--json'], ENV);
     expect(result.code, result.stderr).toBe(0);
     const summary = lastJsonLine(result.stdout);
     expect(summary.k).toBe(3);
@@ -75,7 +75,7 @@ describe('pushflow segments', () => {
   });
 
   it('prints a table for people', async () => {
-    const result = await runBinary(['segments', '--data-dir', dataDir], ENV);
+    const result = await runPushflow(['segments', '--data-dir', dataDir], ENV);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('3 segments, 60 users');
     expect(result.stdout).toMatch(/purchases30d\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+purchases/);
@@ -84,7 +84,7 @@ describe('pushflow segments', () => {
 
 describe('pushflow inspect user', () => {
   it('shows the profile, the segment and the window aggregates of a user (--json)', async () => {
-    const result = await runBinary(['inspect', 'user', '1000', '--data-dir', dataDir, '--json'], ENV);
+    const result = await runPushflow(['inspect', 'user', '1000', '--data-dir', dataDir, '--json'], ENV);
     expect(result.code, result.stderr).toBe(0);
     const { sections } = lastJsonLine(result.stdout);
     expect(sections.profile.events).toBe(eventsOf.get('1000'));
@@ -99,7 +99,7 @@ describe('pushflow inspect user', () => {
   });
 
   it("also shows the user's recommendations, behaviour scores and delivery state (--json)", async () => {
-    const result = await runBinary(['inspect', 'user', '1000', '--data-dir', dataDir, '--json'], ENV);
+    const result = await runPushflow(['inspect', 'user', '1000', '--data-dir', dataDir, '--json'], ENV);
     expect(result.code, result.stderr).toBe(0);
     const { recommendations, behavior, delivery } = lastJsonLine(result.stdout).sections;
     // 1000 bought one item a day: those are not offered again; what the other night buyers bought
@@ -124,7 +124,7 @@ describe('pushflow inspect user', () => {
   });
 
   it('prints the same as sections for people', async () => {
-    const result = await runBinary(['inspect', 'user', '1001', '--data-dir', dataDir], ENV);
+    const result = await runPushflow(['inspect', 'user', '1001', '--data-dir', dataDir], ENV);
     expect(result.code).toBe(0);
     for (const title of ['== profile ==', '== segment ==', '== windows ==', '== recommendations ==', '== behavior ==', '== delivery ==']) expect(result.stdout).toContain(title);
     expect(result.stdout).toMatch(/caps: day \d{4}-\d\d-\d\d: \d+\/4 total/);
@@ -133,14 +133,14 @@ describe('pushflow inspect user', () => {
   });
 
   it('says so, with exit code 1, for a user it knows nothing of', async () => {
-    const result = await runBinary(['inspect', 'user', 'nobody', '--data-dir', dataDir], ENV);
+    const result = await runPushflow(['inspect', 'user', 'nobody', '--data-dir', dataDir], ENV);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('user nobody: nothing known in');
   });
 
   it('fails with exit code 2, naming the directory, when there is no data there', async () => {
     const missing = join(dir, 'no-such-run');
-    const result = await runBinary(['inspect', 'user', '1000', '--data-dir', missing], ENV);
+    const result = await runPushflow(['inspect', 'user', '1000', '--data-dir', missing], ENV);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`no pushflow data in ${missing}`);
   });

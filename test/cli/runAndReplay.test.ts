@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastJsonLine, runBinary, startBinary } from '../support/runBinary.js';
+import { lastJsonLine, runPushflow, startPushflow } from '../support/pushflowChild.js';
 import { shopFixture } from '../support/shopFixture.js';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'pushflow-cli-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const scrape = async (port: string, path: string) => {
+const scrape = async (port: number, path: string) => {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, text: await response.text() };
 };
@@ -24,13 +24,13 @@ const sample = (metrics: string, name: string) =>
 
 describe('pushflow run (simulator)', () => {
   it('serves metrics, health and readiness, notifies on stdout, and exits 0 on SIGTERM', async () => {
-    const running = startBinary(['run', '--data-dir', join(dir, 'run'), '--json'], {
+    const running = startPushflow(['run', '--data-dir', join(dir, 'run'), '--json'], {
       PUSHFLOW_METRICS__PORT: '0',
       PUSHFLOW_SIMULATOR__RATE_PER_SEC: '0',
       PUSHFLOW_SIMULATOR__USERS: '200',
       PUSHFLOW_SIMULATOR__ITEMS: '500',
     });
-    const [, port] = await running.waitForStderr(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/);
+    const port = await running.metricsPort;
     expect((await scrape(port, '/healthz')).status).toBe(200);
     let metrics = '';
     const deadline = Date.now() + 20_000;
@@ -48,8 +48,8 @@ describe('pushflow run (simulator)', () => {
     expect(metrics).toMatch(/^# TYPE pushflow_outbox_depth gauge$/m);
     expect(metrics).toMatch(/^pushflow_process_resident_memory_bytes \d+/m);
 
-    running.child.kill('SIGTERM');
-    const exit = await running.finished;
+    running.kill('SIGTERM');
+    const exit = await running.exited;
     expect(exit.code, exit.stderr).toBe(0);
     const summary = lastJsonLine(exit.stdout);
     expect(summary.committed.events).toBe(summary.events);
@@ -66,7 +66,7 @@ describe('pushflow replay', () => {
     writeFileSync(file, [...fixture.lines, '{"broken', JSON.stringify({ kind: 'behavior', id: 'x', type: 'view', itemId: 'i', time: Date.UTC(2026, 0, 1) })].join('\n'));
     const dataDir = join(dir, 'replay');
     const env = { PUSHFLOW_METRICS__ENABLED: 'false' };
-    const first = await runBinary(['replay', file, '--format', 'jsonl', '--data-dir', dataDir, '--json'], env);
+    const first = await runPushflow(['replay', file, '--format', 'jsonl', '--data-dir', dataDir, '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const summary = lastJsonLine(first.stdout);
     expect(summary).toMatchObject({ events: 5_002, valid: 5_000, invalid: 2, duplicates: 0, late: 0 });
@@ -76,7 +76,7 @@ describe('pushflow replay', () => {
     expect(letters.map((l) => l.field)).toEqual(['json', 'userId']);
     expect(letters[0].raw).toBe('{"broken');
 
-    const again = await runBinary(['replay', file, '--format', 'jsonl', '--data-dir', dataDir, '--json'], env);
+    const again = await runPushflow(['replay', file, '--format', 'jsonl', '--data-dir', dataDir, '--json'], env);
     expect(lastJsonLine(again.stdout)).toMatchObject({ events: 0, committed: { events: 5_002 } });
   }, 60_000);
 
@@ -86,7 +86,7 @@ describe('pushflow replay', () => {
     [['fly'], /unknown command "fly"/],
     [['run', '--bogus'], /Unknown option '--bogus'/],
   ])('fails fast with exit 2 on %j', async (args, message) => {
-    const exit = await runBinary(args);
+    const exit = await runPushflow(args);
     expect(exit.code).toBe(2);
     expect(exit.stderr).toMatch(message);
   });
@@ -94,11 +94,11 @@ describe('pushflow replay', () => {
   it('fails fast with exit 2 naming the path of a bad config key', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'metrics:\n  port: high\ntriggers:\n  abandonedCart:\n    delayMinuts: 5\n');
-    const exit = await runBinary(['run', '--config', file]);
+    const exit = await runPushflow(['run', '--config', file]);
     expect(exit.code).toBe(2);
     expect(exit.stderr).toMatch(/metrics\.port/);
     expect(exit.stderr).toMatch(/delayMinuts/);
-    const env = await runBinary(['run'], { PUSHFLOW_OUTBOX__MAX_DEPTH: 'lots' });
+    const env = await runPushflow(['run'], { PUSHFLOW_OUTBOX__MAX_DEPTH: 'lots' });
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/PUSHFLOW_OUTBOX__MAX_DEPTH/);
   });

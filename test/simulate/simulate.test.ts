@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBinary } from '../support/runBinary.js';
+import { runPushflow } from '../support/pushflowChild.js';
 import { configSchema } from '../../src/config/schema.js';
 import { deepMerge, policyOverrides } from '../../src/simulate/simulationPolicies.js';
 import { simulatePlatform } from '../../src/simulate/simulatedPlatform.js';
@@ -47,12 +47,12 @@ describe('pushflow simulate', () => {
     const configFile = join(dirs.at(-1)!, 'experiments.yaml');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(configFile, `experiments:\n  - name: caps\n    salt: caps-test\n    arms:\n      - { name: control }\n      - { name: cap1, dailyCap: 1 }\n      - { name: holdout, holdout: true, weight: 0.5 }\n`);
-    const simulated = await startBinary(['simulate', '--users', '80', '--days', '2', '--items', '800', '--policy', 'personalized', '--seed', '9', '--data-dir', dataDir, '--config', configFile, '--json']).finished;
+    const simulated = await runPushflow(['simulate', '--users', '80', '--days', '2', '--items', '800', '--policy', 'personalized', '--seed', '9', '--data-dir', dataDir, '--config', configFile, '--json']);
     expect(simulated.code, simulated.stderr).toBe(0);
     const report = JSON.parse(simulated.stdout.trim().split('\n').at(-1)!) as SimulationReport;
     expect(report).toMatchObject({ policy: 'personalized', seed: 9, users: 80, days: 2, dataDir });
 
-    const reported = await startBinary(['report', 'experiments', '--data-dir', dataDir, '--config', configFile, '--json']).finished;
+    const reported = await runPushflow(['report', 'experiments', '--data-dir', dataDir, '--config', configFile, '--json']);
     expect(reported.code, reported.stderr).toBe(0);
     const experiments = JSON.parse(reported.stdout) as { experiment: string; holdout?: string; arms: { arm: string; counts: Record<string, number>; vsHoldout?: object }[] }[];
     const all = experiments.find((e) => e.experiment === 'all')!;
@@ -68,13 +68,13 @@ describe('pushflow simulate', () => {
     expect(armsSent).toBe(report.marketingSent);
     expect(caps.arms.find((arm) => arm.arm === 'control')!.vsHoldout).toBeDefined();
 
-    const text = await startBinary(['report', 'experiments', '--data-dir', dataDir, '--config', configFile]).finished;
+    const text = await runPushflow(['report', 'experiments', '--data-dir', dataDir, '--config', configFile]);
     expect(text.stdout).toMatch(/experiment caps \(control control, holdout holdout\)/);
     expect(text.stdout).toMatch(/vs holdout: conversion/);
   }, 60_000);
 
   it('rejects a bad policy with exit code 2', async () => {
-    const run = await startBinary(['simulate', '--users', '10', '--days', '1', '--policy', 'spray']).finished;
+    const run = await runPushflow(['simulate', '--users', '10', '--days', '1', '--policy', 'spray']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--policy: expected one of personalized, blast, random, got "spray"/);
   });

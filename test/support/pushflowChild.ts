@@ -32,7 +32,7 @@ export interface PushflowChild {
 }
 
 /** Spawns `node dist/src/cli/main.js ...args` with `env` over the test's environment. */
-export function startPushflow(args: string[], env: Record<string, string>): PushflowChild {
+export function startPushflow(args: string[], env: NodeJS.ProcessEnv = {}): PushflowChild {
   const child = spawn(process.execPath, [PUSHFLOW_BINARY, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,6 +73,11 @@ export function startPushflow(args: string[], env: Record<string, string>): Push
       if (exitedYet) throw new GiveUp(`pushflow exited early (pid ${child.pid}):\n${stderr.slice(-3000)}`);
     },
   };
+}
+
+/** Runs `node dist/src/cli/main.js ...args` to its end. */
+export function runPushflow(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PushflowExit> {
+  return startPushflow(args, env).exited;
 }
 
 /** Sums `name` and `name{...}` samples of a Prometheus text page. */
