@@ -24,7 +24,7 @@ import { SeededRandom } from '../src/recommend/seededRandom.js';
 
 const PYTHON = resolve('.cache/venv/bin/python');
 const PEER = resolve('bench/peers/implicit_als.py');
-const DATA_SETS: { name: string; path: string; format: InteractionFormat; excludeSeen: boolean; config?: string }[] = [
+const DATA_SETS: { name: string; path: string; format: InteractionFormat; excludeSeen: boolean; config?: string; peerParams?: string[] }[] = [
   {
     name: 'MovieLens latest-small, rated items excluded',
     path: '../shared/data/movielens-latest-small/ratings.csv',
@@ -37,6 +37,10 @@ const DATA_SETS: { name: string; path: string; format: InteractionFormat; exclud
 ];
 /** implicit's parameters, chosen on the validation split (train 80%, test 80-90%) like ours. */
 const PEER_PARAMS = ['--factors', '32', '--iterations', '15', '--regularization', '0.01', '--alpha', '1'];
+/** The grid the peer's parameters are chosen from (`--peer-grid --validation`). */
+const PEER_GRID = [1, 10, 40].flatMap((alpha) =>
+  [0.01, 0.1, 1].map((regularization) => ['--factors', '32', '--iterations', '15', '--regularization', String(regularization), '--alpha', String(alpha)]),
+);
 const PEER_VARIANTS: { label: string; args: string[] }[] = [
   { label: 'frozen', args: [] },
   { label: 'retrain/1000', args: ['--retrain-every', '1000'] },
@@ -47,15 +51,25 @@ const wanted = new Set(process.argv.slice(2).filter((arg, index, args) => !arg.s
 const want = (name: string) => wanted.size === 0 || wanted.has(name);
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+// --only movielens|taobao: one data set; --seen exclude|allow: one treatment of re-visits; --validation: the split settings are chosen on (train
+// 80%, test 80-90%); --peer-grid: the peer's alpha x regularization grid (retrain + fold-in).
+const only = flag('--only');
+const seen = flag('--seen');
+const split = process.argv.includes('--validation') ? { trainFraction: 0.8, testEndFraction: 0.9 } : { trainFraction: 0.9, testEndFraction: 1 };
 if (want('quality') || want('peers')) {
-  for (const dataSet of DATA_SETS) {
+  const chosen = DATA_SETS.filter(
+    ({ format, excludeSeen }) => (only === undefined || format === only) && (seen === undefined || excludeSeen === (seen === 'exclude')),
+  );
+  for (const dataSet of chosen) {
     if (!existsSync(dataSet.path)) {
       console.log(`${dataSet.name}: skipped, ${dataSet.path} not found`);
       continue;
     }
     const settings = recommendSettings(dataSet.config);
     const { interactions } = await readInteractionFile(dataSet.path, dataSet.format);
-    const peers = runPeer(interactions, dataSet.excludeSeen, settings);
+    const peers = process.argv.includes('--peer-grid')
+      ? PEER_GRID.flatMap((params) => runPeer(interactions, dataSet.excludeSeen, settings, params, PEER_VARIANTS.slice(2)))
+      : runPeer(interactions, dataSet.excludeSeen, settings, dataSet.peerParams ?? PEER_PARAMS);
     if (!want('quality')) {
       console.log(`\n### ${dataSet.name}: implicit ALS\n`);
       console.log(renderTable(undefined, peers));
@@ -67,6 +81,7 @@ if (want('quality') || want('peers')) {
       k: 10,
       models: ['eals', 'popularity', 'covisit', 'category', 'hybrid', 'random'],
       excludeSeen: dataSet.excludeSeen,
+      ...split,
     });
     console.log(`\n### ${dataSet.name}\n`);
     console.log(renderTable(report, peers));
@@ -94,14 +109,20 @@ if (want('speed')) {
       variants.push({ label: `eALS of ${against}`, make: async () => ealsSubject(new module.Recommender(settings)) });
     }
     const results = variants.map(() => [] as ReturnType<typeof updateThroughput>[]);
+    const loadBefore = loadAverage();
     for (let round = 0; round < rounds; round++) {
       for (let index = 0; index < variants.length; index++) results[index].push(updateThroughput(interactions, await variants[index].make()));
     }
-    const baseline = median(results[0].map((r) => r.perSec));
-    console.log(`\neALS online updates, ${dataSet.format} test stream (${results[0][0].interactions} interactions, mean user history ${results[0][0].meanUserHistory}), median of ${rounds} rounds, ${loadAverage()}:`);
+    const baseline = median(results[0].map((r) => r.perCpuSec));
+    console.log(
+      `\neALS online updates, ${dataSet.format} test stream (${results[0][0].interactions} interactions, mean user history ${meanUserHistory(interactions)}), median of ${rounds} rounds; ${loadBefore}, after: ${loadAverage()}`,
+    );
     variants.forEach((variant, index) => {
+      const perCpuSec = median(results[index].map((r) => r.perCpuSec));
       const perSec = median(results[index].map((r) => r.perSec));
-      console.log(`  ${variant.label}: ${perSec}/s (${(perSec / baseline).toFixed(2)} x baseline; rounds ${results[index].map((r) => r.perSec).join(', ')})`);
+      console.log(
+        `  ${variant.label}: ${perCpuSec}/CPU-s (${(perCpuSec / baseline).toFixed(2)} x baseline), ${perSec}/s wall; rounds ${results[index].map((r) => `${r.perCpuSec}/${r.perSec}`).join(', ')}`,
+      );
     });
   }
   console.log(`\n${loadAverage()}`);
@@ -133,17 +154,23 @@ function recommendSettings(file?: string): RecommendSettings {
 }
 
 /** Exports the interactions with dense ids and the evaluator's labels, and runs each peer variant. */
-function runPeer(interactions: Interaction[], excludeSeen: boolean, settings: RecommendSettings): Record<string, any>[] {
+function runPeer(
+  interactions: Interaction[],
+  excludeSeen: boolean,
+  settings: RecommendSettings,
+  params: string[],
+  variants = PEER_VARIANTS,
+): Record<string, any>[] {
   if (!existsSync(PYTHON)) {
     console.log(`peer skipped: no ${PYTHON} (python3 -m venv .cache/venv && .cache/venv/bin/pip install implicit)`);
     return [];
   }
-  const { trainEnd, labels } = labelTestInteractions(interactions, settings, excludeSeen);
+  const { trainEnd, testEnd, labels } = labelTestInteractions(interactions, settings, excludeSeen, split.trainFraction, split.testEndFraction);
   const users = new Map<string, number>();
   const items = new Map<string, number>();
   const dense = (map: Map<string, number>, id: string) => map.get(id) ?? (map.set(id, map.size), map.size - 1);
   const lines: string[] = [];
-  for (let index = 0; index < interactions.length; index++) {
+  for (let index = 0; index < testEnd; index++) {
     const { userId, itemId, type } = interactions[index];
     const weight = confidenceOf(type, settings.confidence);
     const label = index < trainEnd ? (weight > 0 ? 'train' : 'ignored') : labels[index - trainEnd];
@@ -154,10 +181,10 @@ function runPeer(interactions: Interaction[], excludeSeen: boolean, settings: Re
   const file = join(dir, 'interactions.csv');
   writeFileSync(file, `${lines.join('\n')}\n`);
   try {
-    return PEER_VARIANTS.map(({ label, args }) => {
+    return variants.map(({ label, args }) => {
       const run = spawnSync(
         PYTHON,
-        [PEER, file, '--k', '10', '--max-confidence', String(settings.confidence.max), ...PEER_PARAMS, ...args, ...(excludeSeen ? ['--exclude-seen'] : [])],
+        [PEER, file, '--k', '10', '--max-confidence', String(settings.confidence.max), ...params, ...args, ...(excludeSeen ? ['--exclude-seen'] : [])],
         { encoding: 'utf8', maxBuffer: 1 << 24 },
       );
       if (run.status !== 0) throw new Error(`implicit peer (${label}) failed: ${run.stderr.slice(-2000)}`);
@@ -175,7 +202,7 @@ function renderTable(report: EvaluationReport | undefined, peers: Record<string,
   );
   for (const peer of peers) {
     rows.push(
-      `| implicit ALS, ${peer.label} | ${f(peer.all.hr)} | ${f(peer.all.ndcg)} | ${f(peer.all.recall20)} | ${f(peer.withHistory.hr)} | ${f(peer.withHistory.ndcg)} | ${peer.latencyMs.p50.toFixed(3)} | ${peer.latencyMs.p99.toFixed(3)} |`,
+      `| implicit ALS, ${peer.label} (alpha ${peer.params.alpha}, regularization ${peer.params.regularization}) | ${f(peer.all.hr)} | ${f(peer.all.ndcg)} | ${f(peer.all.recall20)} | ${f(peer.withHistory.hr)} | ${f(peer.withHistory.ndcg)} | ${peer.latencyMs.p50.toFixed(3)} | ${peer.latencyMs.p99.toFixed(3)} |`,
     );
   }
   return [
@@ -208,8 +235,10 @@ function recommenderSubject(recommender: Recommender): UpdateSubject {
  * The online update of the test interactions (the last 10%), after training on the prefix
  * (5 full sweeps). eALS alone gets dense indices ahead of the clock; every model (the
  * pipeline's call) interns its ids and updates popularity, co-visitation and category affinity too.
+ * Rates per wall-clock second and per CPU-second of this process: on a shared machine the
+ * second is the one that does not count the time other processes held the cores.
  */
-function updateThroughput(interactions: Interaction[], subject: UpdateSubject): { interactions: number; perSec: number; meanUserHistory: number } {
+function updateThroughput(interactions: Interaction[], subject: UpdateSubject): { interactions: number; perSec: number; perCpuSec: number } {
   const { recommender } = subject;
   const settings = recommender.settings;
   const split = Math.floor(interactions.length * 0.9);
@@ -226,19 +255,37 @@ function updateThroughput(interactions: Interaction[], subject: UpdateSubject): 
     users[index] = recommender.users.intern(userId);
     items[index] = recommender.items.intern(itemId);
   });
-  let historySum = 0;
-  let ms = 0;
-  for (let index = 0; index < test.length; index++) {
-    const started = performance.now();
-    subject.learn(test[index], users[index], items[index], weights[index]);
-    ms += performance.now() - started;
-    historySum += recommender.historyLength(test[index].userId);
-  }
-  return { interactions: test.length, perSec: Math.round((test.length / ms) * 1000), meanUserHistory: Math.round(historySum / test.length) };
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let index = 0; index < test.length; index++) subject.learn(test[index], users[index], items[index], weights[index]);
+  const ms = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
+  return { interactions: test.length, perSec: Math.round((test.length / ms) * 1000), perCpuSec: Math.round((test.length / (user + system)) * 1e6) };
 }
 
-/** Top-10 by dot product over `items` random item rows, with the exclusion filter, 2,000 requests. */
-function retrievalLatency(items: number, factors: number, settings: RecommendSettings): { items: number; factors: number; p50Ms: number; p99Ms: number } {
+/** The mean number of distinct items of the user at each test interaction, after learning it. */
+function meanUserHistory(interactions: Interaction[]): number {
+  const seen = new Map<string, Set<string>>();
+  const split = Math.floor(interactions.length * 0.9);
+  let sum = 0;
+  let count = 0;
+  interactions.forEach(({ userId, itemId }, index) => {
+    let items = seen.get(userId);
+    if (items === undefined) seen.set(userId, (items = new Set()));
+    items.add(itemId);
+    if (index >= split) {
+      sum += items.size;
+      count++;
+    }
+  });
+  return Math.round(sum / count);
+}
+
+/**
+ * Top-10 by dot product over `items` random item rows, with the exclusion filter, 2,000 requests:
+ * wall-clock latency, and the CPU time of each request (which a busy machine does not inflate).
+ */
+function retrievalLatency(items: number, factors: number, settings: RecommendSettings): Record<string, number> {
   const model = new EalsModel({ ...settings, factors, maxConfidence: 10, initStd: 0.1 });
   model.ensureUsers(1000);
   model.ensureItems(items);
@@ -248,15 +295,29 @@ function retrievalLatency(items: number, factors: number, settings: RecommendSet
   const heap = new TopKHeap(10);
   const categories = new Int32Array(items).fill(-1);
   const latency = new LatencyRecorder();
+  const cpuLatency = new LatencyRecorder();
+  const isUnavailable = (item: number) => item % 97 === 0;
   for (let request = 0; request < 2_200; request++) {
     const user = request % 1000;
+    const cpu = process.cpuUsage();
     const started = performance.now();
-    filter.prepare(model.interactions, user, { excludeSeen: false, excludePurchased: true }, items, categories, { isUnavailable: (item) => item % 97 === 0 });
+    filter.prepare(model.interactions, user, { excludeSeen: false, excludePurchased: true }, items, categories, { isUnavailable });
     topKByDotProduct(model.userFactors, user * factors, model.itemFactors, items, factors, filter, heap);
     filter.release();
-    if (request >= 200) latency.add(performance.now() - started);
+    const ms = performance.now() - started;
+    const { user: userMicros, system } = process.cpuUsage(cpu);
+    if (request < 200) continue;
+    latency.add(ms);
+    cpuLatency.add((userMicros + system) / 1000);
   }
-  return { items, factors, p50Ms: round(latency.percentile(50)), p99Ms: round(latency.percentile(99)) };
+  return {
+    items,
+    factors,
+    p50Ms: round(latency.percentile(50)),
+    p99Ms: round(latency.percentile(99)),
+    cpuP50Ms: round(cpuLatency.percentile(50)),
+    cpuP99Ms: round(cpuLatency.percentile(99)),
+  };
 }
 
 function round(value: number): number {

@@ -181,10 +181,8 @@ export class EalsModel {
    *         / (d_f + gramScale * gram_ff + lambda)
    * with b_f = sum_j w_j g_jf and d_f = sum_j a_j g_jf^2. One strided pass computes the
    * predictions and copies the partners' factors transposed (factor-major), so that each of the
-   * K passes that follow reads contiguous memory; each of those first applies the previous
-   * coordinate's change to the predictions, then sums b_f, d_f and the observed term. The sums
-   * run two entries at a time into two sets of accumulators: each addition then waits on the
-   * one two entries back, not on the last, which is what bounds a plain summing loop.
+   * passes that follow reads contiguous memory; each of those first applies the previous
+   * coordinates' changes to the predictions, then sums b_f, d_f and the observed term.
    */
   private descend(
     x: Float32Array,
@@ -225,51 +223,92 @@ export class EalsModel {
       }
       prediction[j] = sum0 + sum1;
     }
-    let previousDelta = 0;
-    let previousOffset = 0;
-    for (let f = 0; f < k; f++) {
-      const offset = f * n;
+    // Coordinates go two at a time: one pass sums what both need, including the pair's own
+    // cross term m = sum_j a_j g_jf g_jf', so that the second coordinate's observed term can take
+    // the first one's change (r_j += delta g_jf adds delta * m) without another pass. The
+    // result is the same sequential coordinate descent, in half the passes over the entries.
+    let delta0 = 0;
+    let delta1 = 0;
+    let previous0 = 0;
+    let previous1 = 0;
+    let f = 0;
+    for (; f + 1 < k; f += 2) {
+      const offset0 = f * n;
+      const offset1 = offset0 + n;
       // Two simple loops run faster in V8 than one that both writes and sums.
-      if (previousDelta !== 0) for (let j = 0; j < n; j++) prediction[j] += previousDelta * g[previousOffset + j];
+      if (delta0 !== 0 || delta1 !== 0) {
+        for (let j = 0; j < n; j++) prediction[j] += delta0 * g[previous0 + j] + delta1 * g[previous1 + j];
+      }
       let observed0 = 0;
       let observed1 = 0;
       let linear0 = 0;
       let linear1 = 0;
       let diagonal0 = 0;
       let diagonal1 = 0;
-      let j = 0;
-      for (; j + 1 < n; j += 2) {
-        const value0 = g[offset + j];
-        const value1 = g[offset + j + 1];
+      let pair = 0;
+      for (let j = 0; j < n; j++) {
+        const value0 = g[offset0 + j];
+        const value1 = g[offset1 + j];
+        const confidence = weights[from + j];
         const weighted0 = a[j] * value0;
-        const weighted1 = a[j + 1] * value1;
-        observed0 += weighted0 * prediction[j];
-        observed1 += weighted1 * prediction[j + 1];
-        linear0 += weights[from + j] * value0;
-        linear1 += weights[from + j + 1] * value1;
+        const weighted1 = a[j] * value1;
+        const predicted = prediction[j];
+        observed0 += weighted0 * predicted;
+        observed1 += weighted1 * predicted;
+        linear0 += confidence * value0;
+        linear1 += confidence * value1;
         diagonal0 += weighted0 * value0;
         diagonal1 += weighted1 * value1;
+        pair += weighted0 * value1;
       }
-      if (j < n) {
-        const value = g[offset + j];
-        const weighted = a[j] * value;
-        observed0 += weighted * prediction[j];
-        linear0 += weights[from + j] * value;
-        diagonal0 += weighted * value;
-      }
-      const observed = observed0 + observed1;
-      const diagonal = diagonal0 + diagonal1;
-      const old = x[base + f];
-      // sum_{h != f} x_h gram_hf from the upper triangle: column f above the diagonal, row f after it.
-      let cross = 0;
-      for (let h = 0; h < f; h++) cross += x[base + h] * gram[h * k + f];
-      for (let h = f + 1; h < k; h++) cross += x[base + h] * gram[f * k + h];
-      const numerator = linear0 + linear1 - observed + old * diagonal - gramScale * cross;
-      const denominator = diagonal + gramScale * gram[f * k + f] + lambda;
-      x[base + f] = numerator / denominator;
-      previousDelta = x[base + f] - old;
-      previousOffset = offset;
+      delta0 = this.solveCoordinate(x, base, f, linear0, observed0, diagonal0, gram, gramScale, lambda);
+      delta1 = this.solveCoordinate(x, base, f + 1, linear1, observed1 + delta0 * pair, diagonal1, gram, gramScale, lambda);
+      previous0 = offset0;
+      previous1 = offset1;
     }
+    if (f < k) {
+      // An odd K: the last coordinate alone.
+      const offset = f * n;
+      let observed = 0;
+      let linear = 0;
+      let diagonal = 0;
+      for (let j = 0; j < n; j++) {
+        const value = g[offset + j];
+        const predicted = prediction[j] + delta0 * g[previous0 + j] + delta1 * g[previous1 + j];
+        const weighted = a[j] * value;
+        observed += weighted * predicted;
+        linear += weights[from + j] * value;
+        diagonal += weighted * value;
+      }
+      this.solveCoordinate(x, base, f, linear, observed, diagonal, gram, gramScale, lambda);
+    }
+  }
+
+  /**
+   * Sets coordinate f of the row to its exact minimizer given the observed sums, and returns
+   * its change:
+   *   x_f = (linear - observed + x_f diagonal - gramScale * sum_{h != f} x_h gram_hf)
+   *         / (diagonal + gramScale * gram_ff + lambda)
+   */
+  private solveCoordinate(
+    x: Float32Array,
+    base: number,
+    f: number,
+    linear: number,
+    observed: number,
+    diagonal: number,
+    gram: Float64Array,
+    gramScale: number,
+    lambda: number,
+  ): number {
+    const { k } = this;
+    const old = x[base + f];
+    // sum_{h != f} x_h gram_hf from the upper triangle: column f above the diagonal, row f after it.
+    let cross = 0;
+    for (let h = 0; h < f; h++) cross += x[base + h] * gram[h * k + f];
+    for (let h = f + 1; h < k; h++) cross += x[base + h] * gram[f * k + h];
+    x[base + f] = (linear - observed + old * diagonal - gramScale * cross) / (diagonal + gramScale * gram[f * k + f] + lambda);
+    return x[base + f] - old;
   }
 
   /** One full eALS iteration (Algorithm 1): every user, then every item; then exact caches. */
