@@ -81,10 +81,12 @@ export class DecisionEngine {
   private readonly userCache = new Map<string, UserSettings | null>();
   private readonly itemCache = new Map<string, CatalogItem | null>();
   private readonly config: PushflowConfig;
+  private readonly learnsPlatformPattern: boolean;
 
   constructor(private readonly options: DecisionEngineOptions) {
     const { config, store } = options;
     this.config = config;
+    this.learnsPlatformPattern = config.policy.enabled && config.policy.sendTime.enabled;
     this.caps = new CapCounters(store);
     this.scheduled = new ScheduledSends(store);
     this.engagement = new ChannelEngagement(store);
@@ -170,7 +172,8 @@ export class DecisionEngine {
   observe(event: PushflowEvent): void {
     switch (event.kind) {
       case 'behavior':
-        this.platform.add(hourOfWeek(this.zoneOfUser(event.userId), event.time), event.time);
+        // The platform's pattern serves best send time only; without it, no per-event zone lookup.
+        if (this.learnsPlatformPattern) this.platform.add(hourOfWeek(this.zoneOfUser(event.userId), event.time), event.time);
         return;
       case 'user':
         this.zones.delete(event.userId);
