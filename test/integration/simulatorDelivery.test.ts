@@ -8,17 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filter, map } from 'rxjs';
 import { configSchema } from '../../src/config/schema.js';
-import { PushflowProcess } from '../../src/app/pushflowProcess.js';
-import { buildNotificationSink } from '../../src/app/buildSinks.js';
 import { SimulatorSource } from '../../src/sources/simulator/simulatorSource.js';
-import { JsonlFileSink } from '../../src/sinks/jsonlSink.js';
-import { createMetrics } from '../../src/observability/metrics.js';
-import type { DeadLetter } from '../../src/sinks/sink.js';
 import { definePipeline, type NotificationCandidate } from '../../src/runtime/pipeline.js';
 import { deliveryStateForInspect } from '../../src/decide/index.js';
 import { ofBehavior } from '../../operators/ofBehavior.js';
 import { catalogAndUsers } from '../../pipelines/catalogAndUsers.js';
 import { abandonedCart } from '../../pipelines/abandonedCart.js';
+import { deliveryProcess, labelValues } from '../support/deliveryProcess.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/localServers.js';
 
 /** A transactional trigger of our own (order shipped), so that the test does not depend on other teams' pipelines. */
@@ -35,9 +31,6 @@ const shipped = definePipeline({
       filter((candidate): candidate is NotificationCandidate => candidate !== undefined),
     ),
 });
-
-const valuesOf = async (metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }, label: string) =>
-  Object.fromEntries((await metric.get()).values.map((v) => [String(v.labels[label]), v.value]));
 
 describe('simulator through the policy to webhook, SMTP and SMS', () => {
   let dir: string;
@@ -70,18 +63,11 @@ describe('simulator through the policy to webhook, SMTP and SMS', () => {
         caps: { push: { daily: 1 }, email: { daily: 1 }, total: { daily: 2 } },
       },
     });
-    const metrics = createMetrics(undefined, { collectDefaultMetrics: false });
-    const pushflow = new PushflowProcess({
-      config,
-      pipelines: [catalogAndUsers, abandonedCart, shipped],
-      notificationSink: buildNotificationSink(config),
-      deadLetterSink: new JsonlFileSink<DeadLetter>(join(dir, 'dlq.jsonl')),
-      metrics,
-    });
+    const { pushflow, metrics } = deliveryProcess(config, [catalogAndUsers, abandonedCart, shipped], dir);
     const report = await pushflow.run(new SimulatorSource({ seed: 7, users: 300, items: 500, days: 3, ratePerSec: 0, batchSize: 500 }));
 
-    const suppressed = await valuesOf(metrics.notificationsSuppressed, 'reason');
-    const deferred = await valuesOf(metrics.notificationsDeferred, 'reason');
+    const suppressed = await labelValues(metrics.notificationsSuppressed, 'reason');
+    const deferred = await labelValues(metrics.notificationsDeferred, 'reason');
     expect(Object.keys(suppressed)).toEqual(expect.arrayContaining(['consent_marketing', 'no_consented_channel']));
     expect(Object.keys(suppressed).some((reason) => reason.includes('cap_'))).toBe(true);
     expect(Object.keys(deferred)).toEqual(expect.arrayContaining(['quiet_hours', 'send_time', 'rate_limit']));

@@ -11,18 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { PushflowProcess } from '../../src/app/pushflowProcess.js';
-import { buildNotificationSink } from '../../src/app/buildSinks.js';
 import { FileSource } from '../../src/sources/fileSource.js';
-import { JsonlFileSink } from '../../src/sinks/jsonlSink.js';
-import { createMetrics } from '../../src/observability/metrics.js';
-import type { DeadLetter } from '../../src/sinks/sink.js';
 import { ALL_PIPELINES } from '../../pipelines/index.js';
+import { deliveryProcess, labelValues } from '../support/deliveryProcess.js';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/localServers.js';
 import { writeTaobaoFixture } from '../support/taobaoFixture.js';
-
-const labelValues = async (metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }, label: string) =>
-  Object.fromEntries((await metric.get()).values.map((v) => [String(v.labels[label]), v.value]));
 
 describe('Taobao replay through the policy to webhook and SMTP', () => {
   let dir: string;
@@ -57,14 +50,7 @@ describe('Taobao replay through the policy to webhook and SMTP', () => {
         caps: { push: { daily: 1 }, email: { daily: 1 }, total: { daily: 2 } },
       },
     });
-    const metrics = createMetrics(undefined, { collectDefaultMetrics: false });
-    const pushflow = new PushflowProcess({
-      config,
-      pipelines: ALL_PIPELINES,
-      notificationSink: buildNotificationSink(config),
-      deadLetterSink: new JsonlFileSink<DeadLetter>(join(dir, 'dlq.jsonl')),
-      metrics,
-    });
+    const { pushflow, metrics } = deliveryProcess(config, ALL_PIPELINES, dir);
     const report = await pushflow.run(new FileSource({ path: file, format: 'taobao', batchSize: 500 }));
     await pushflow.close();
 
