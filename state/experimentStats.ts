@@ -25,6 +25,8 @@ export interface ArmCounts {
   converters: number;
   /** Purchases by exposed users after their first exposure (attributed or not). */
   purchases: number;
+  /** Sum over exposed users of the square of their purchase count: the variance of purchases per user. */
+  purchasesSquared: number;
   /** Exposed users who unsubscribed. */
   optOuts: number;
 }
@@ -34,6 +36,8 @@ export interface UserExposure {
   exposedAt: number;
   converted?: boolean;
   optedOut?: boolean;
+  /** Purchases since exposure. */
+  purchases?: number;
 }
 
 export const NO_ARM_COUNTS: Readonly<ArmCounts> = Object.freeze({
@@ -47,6 +51,7 @@ export const NO_ARM_COUNTS: Readonly<ArmCounts> = Object.freeze({
   attributedRevenue: 0,
   converters: 0,
   purchases: 0,
+  purchasesSquared: 0,
   optOuts: 0,
 });
 

@@ -37,10 +37,12 @@ export interface ArmReport {
   clickThroughRate: Rate;
   conversionRate: Rate;
   optOutRate: Rate;
-  /** Against the control arm: conversion, click-through and opt-out rates. */
-  vsControl?: { conversion: Comparison; clickThrough: Comparison; optOut: Comparison };
-  /** Against the holdout: conversion and opt-out rates (incremental lift). */
-  vsHoldout?: { conversion: Comparison; optOut: Comparison };
+  /** Purchases per exposed user after exposure: the mean, with a 95% interval. */
+  purchasesPerUser: Rate;
+  /** Against the control arm: conversion, purchases per user, click-through and opt-out rates. */
+  vsControl?: { conversion: Comparison; purchases: Comparison; clickThrough: Comparison; optOut: Comparison };
+  /** Against the holdout: conversion, purchases per user and opt-out rates (incremental lift). */
+  vsHoldout?: { conversion: Comparison; purchases: Comparison; optOut: Comparison };
 }
 
 export interface ExperimentReport {
@@ -71,6 +73,33 @@ export function compareProportions(sa: number, na: number, sb: number, nb: numbe
   return { lift: b === 0 ? null : (a - b) / b, difference: a - b, pValue, significant: pValue < SIGNIFICANCE };
 }
 
+/** Mean per user with a 95% interval, from the sum and sum of squares over `users` (normal approximation). */
+export function meanPerUser(sum: number, sumOfSquares: number, users: number, z = Z_95): Rate {
+  if (users === 0) return { rate: 0, low: 0, high: 0 };
+  const mean = sum / users;
+  const half = z * Math.sqrt(sampleVariance(sum, sumOfSquares, users) / users);
+  return { rate: mean, low: Math.max(0, mean - half), high: mean + half };
+}
+
+/**
+ * Two means per user (Welch: unequal variances), from each arm's sum, sum of squares and users;
+ * two-sided, normal approximation (arms of a few dozen users and more). Purchases per user are
+ * heavy-tailed (a few users buy a lot), which a Poisson model would ignore.
+ */
+export function compareMeans(sa: number, ssa: number, na: number, sb: number, ssb: number, nb: number): Comparison {
+  const a = na === 0 ? 0 : sa / na;
+  const b = nb === 0 ? 0 : sb / nb;
+  const lift = b === 0 ? null : (a - b) / b;
+  if (na < 2 || nb < 2) return { lift, difference: a - b, pValue: 1, significant: false };
+  const se = Math.sqrt(sampleVariance(sa, ssa, na) / na + sampleVariance(sb, ssb, nb) / nb);
+  const pValue = se === 0 ? 1 : 2 * (1 - normalCdf(Math.abs(a - b) / se));
+  return { lift, difference: a - b, pValue, significant: pValue < SIGNIFICANCE };
+}
+
+function sampleVariance(sum: number, sumOfSquares: number, n: number): number {
+  return n < 2 ? 0 : Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1));
+}
+
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, error < 1.5e-7). */
 export function normalCdf(x: number): number {
   const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
@@ -96,7 +125,7 @@ export function experimentsReport(state: StateStore, config: Pick<PushflowConfig
 export function experimentReport(experiment: ExperimentConfig, counts: ReadonlyMap<string, ArmCounts>): ExperimentReport {
   const control = experiment.arms.length > 1 ? controlArm(experiment) : undefined;
   const holdout = experiment.arms.find((arm) => arm.holdout);
-  const countsOf = (arm: string) => counts.get(arm) ?? ({ users: 0, sent: 0, withheld: 0, delivered: 0, opened: 0, clicked: 0, attributed: 0, attributedRevenue: 0, converters: 0, purchases: 0, optOuts: 0 } satisfies ArmCounts);
+  const countsOf = (arm: string) => counts.get(arm) ?? ({ users: 0, sent: 0, withheld: 0, delivered: 0, opened: 0, clicked: 0, attributed: 0, attributedRevenue: 0, converters: 0, purchases: 0, purchasesSquared: 0, optOuts: 0 } satisfies ArmCounts);
   const report: ExperimentReport = { experiment: experiment.name, arms: [] };
   if (control !== undefined) report.control = control.name;
   if (holdout !== undefined) report.holdout = holdout.name;
@@ -110,11 +139,13 @@ export function experimentReport(experiment: ExperimentConfig, counts: ReadonlyM
       clickThroughRate: wilsonInterval(c.clicked, c.sent),
       conversionRate: wilsonInterval(c.converters, c.users),
       optOutRate: wilsonInterval(c.optOuts, c.users),
+      purchasesPerUser: meanPerUser(c.purchases, c.purchasesSquared, c.users),
     };
     if (control !== undefined && arm.name !== control.name && !arm.holdout) {
       const k = countsOf(control.name);
       armReport.vsControl = {
         conversion: compareProportions(c.converters, c.users, k.converters, k.users),
+        purchases: compareMeans(c.purchases, c.purchasesSquared, c.users, k.purchases, k.purchasesSquared, k.users),
         clickThrough: compareProportions(c.clicked, c.sent, k.clicked, k.sent),
         optOut: compareProportions(c.optOuts, c.users, k.optOuts, k.users),
       };
@@ -123,6 +154,7 @@ export function experimentReport(experiment: ExperimentConfig, counts: ReadonlyM
       const h = countsOf(holdout.name);
       armReport.vsHoldout = {
         conversion: compareProportions(c.converters, c.users, h.converters, h.users),
+        purchases: compareMeans(c.purchases, c.purchasesSquared, c.users, h.purchases, h.purchasesSquared, h.users),
         optOut: compareProportions(c.optOuts, c.users, h.optOuts, h.users),
       };
     }
@@ -135,19 +167,20 @@ export function experimentReport(experiment: ExperimentConfig, counts: ReadonlyM
 export function formatExperimentsReport(reports: readonly ExperimentReport[]): string {
   const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
   const rate = (r: Rate) => `${pct(r.rate)} [${pct(r.low)}, ${pct(r.high)}]`;
+  const perUser = (r: Rate) => `${r.rate.toFixed(3)} [${r.low.toFixed(3)}, ${r.high.toFixed(3)}]`;
   const versus = (c: Comparison | undefined) => (c === undefined ? '-' : `${c.lift === null ? 'n/a' : `${c.lift >= 0 ? '+' : ''}${(c.lift * 100).toFixed(1)}%`} (p=${c.pValue.toFixed(3)}${c.significant ? ', significant' : ''})`);
   const lines: string[] = [];
   for (const report of reports) {
     const roles = [report.control ? `control ${report.control}` : undefined, report.holdout ? `holdout ${report.holdout}` : undefined].filter(Boolean).join(', ');
     lines.push(`experiment ${report.experiment}${roles ? ` (${roles})` : ''}`);
-    lines.push('  arm            users  sent  withheld  opens  clicks  attributed  converters  opt-outs');
+    lines.push('  arm            users  sent  withheld  opens  clicks  attributed  converters  purchases  opt-outs');
     for (const { arm, counts: c } of report.arms) {
-      lines.push(`  ${arm.padEnd(12)} ${String(c.users).padStart(6)} ${String(c.sent).padStart(5)} ${String(c.withheld).padStart(9)} ${String(c.opened).padStart(6)} ${String(c.clicked).padStart(7)} ${String(c.attributed).padStart(11)} ${String(c.converters).padStart(11)} ${String(c.optOuts).padStart(9)}`);
+      lines.push(`  ${arm.padEnd(12)} ${String(c.users).padStart(6)} ${String(c.sent).padStart(5)} ${String(c.withheld).padStart(9)} ${String(c.opened).padStart(6)} ${String(c.clicked).padStart(7)} ${String(c.attributed).padStart(11)} ${String(c.converters).padStart(11)} ${String(c.purchases).padStart(10)} ${String(c.optOuts).padStart(9)}`);
     }
     for (const arm of report.arms) {
-      lines.push(`  ${arm.arm}: open ${rate(arm.openRate)}, CTR ${rate(arm.clickThroughRate)}, conversion ${rate(arm.conversionRate)}, opt-out ${rate(arm.optOutRate)}`);
-      if (arm.vsControl) lines.push(`    vs control: conversion ${versus(arm.vsControl.conversion)}, CTR ${versus(arm.vsControl.clickThrough)}, opt-out ${versus(arm.vsControl.optOut)}`);
-      if (arm.vsHoldout) lines.push(`    vs holdout: conversion ${versus(arm.vsHoldout.conversion)}, opt-out ${versus(arm.vsHoldout.optOut)}`);
+      lines.push(`  ${arm.arm}: open ${rate(arm.openRate)}, CTR ${rate(arm.clickThroughRate)}, conversion ${rate(arm.conversionRate)}, purchases/user ${perUser(arm.purchasesPerUser)}, opt-out ${rate(arm.optOutRate)}`);
+      if (arm.vsControl) lines.push(`    vs control: conversion ${versus(arm.vsControl.conversion)}, purchases/user ${versus(arm.vsControl.purchases)}, CTR ${versus(arm.vsControl.clickThrough)}, opt-out ${versus(arm.vsControl.optOut)}`);
+      if (arm.vsHoldout) lines.push(`    vs holdout: conversion ${versus(arm.vsHoldout.conversion)}, purchases/user ${versus(arm.vsHoldout.purchases)}, opt-out ${versus(arm.vsHoldout.optOut)}`);
     }
     lines.push('');
   }

@@ -311,9 +311,11 @@ export class FeedbackLearning {
     for (const experiment of this.experiments) {
       const exposure = this.stats.exposure(experiment.name, event.userId);
       if (exposure === undefined || event.time < exposure.exposedAt) continue;
-      this.stats.add(experiment.name, exposure.arm, { purchases: 1 });
+      const before = exposure.purchases ?? 0;
+      // (n + 1)² - n² = 2n + 1: the arm's sum of squares follows each user's count.
+      this.stats.add(experiment.name, exposure.arm, { purchases: 1, purchasesSquared: 2 * before + 1 });
+      this.stats.setExposure(experiment.name, event.userId, { ...exposure, converted: true, purchases: before + 1 });
       if (exposure.converted) continue;
-      this.stats.setExposure(experiment.name, event.userId, { ...exposure, converted: true });
       this.countArm(experiment.name, exposure.arm, { converters: 1 }, 'converted');
     }
   }

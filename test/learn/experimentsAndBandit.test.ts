@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { assignArm, assignmentPoint, controlArm } from '../../src/learn/experimentAssignment.js';
-import { compareProportions, normalCdf, wilsonInterval } from '../../src/learn/experimentReport.js';
+import { compareMeans, compareProportions, meanPerUser, normalCdf, wilsonInterval } from '../../src/learn/experimentReport.js';
 import { thompsonChoice } from '../../src/learn/thompsonSampling.js';
 import { Random } from '../../src/sources/simulator/random.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -58,6 +58,21 @@ describe('report statistics', () => {
     expect(not.significant).toBe(false);
     expect(compareProportions(1, 10, 0, 0)).toMatchObject({ pValue: 1, significant: false, lift: null });
     expect(normalCdf(1.959964)).toBeCloseTo(0.975, 5);
+  });
+
+  it('compares purchases per user as means with their own variances (Welch)', () => {
+    // Arm a: 4 users buying 0, 1, 2, 5 (sum 8, squares 30); arm b: 4 users buying 1, 1, 1, 1.
+    const a = meanPerUser(8, 30, 4);
+    expect(a.rate).toBe(2);
+    const varianceA = (30 - 64 / 4) / 3;
+    expect(a.high - a.rate).toBeCloseTo(1.959964 * Math.sqrt(varianceA / 4), 6);
+    const versus = compareMeans(8, 30, 4, 4, 4, 4);
+    expect(versus.lift).toBe(1);
+    expect(versus.pValue).toBeCloseTo(2 * (1 - normalCdf(1 / Math.sqrt(varianceA / 4))), 10);
+    expect(versus.significant).toBe(false);
+    // The same means over many users with little spread are clearly different.
+    expect(compareMeans(2000, 5000, 1000, 1000, 1500, 1000).significant).toBe(true);
+    expect(compareMeans(1, 1, 1, 0, 0, 5)).toMatchObject({ pValue: 1, significant: false });
   });
 });
 

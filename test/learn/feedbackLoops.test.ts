@@ -90,8 +90,8 @@ describe('learning loops', () => {
     pipe([purchase(inControl, "i1", T0 + 50 * HOUR)]);
 
     const stats = learning().stats;
-    expect(stats.counts('promo', 'control')).toMatchObject({ users: 1, sent: 1, withheld: 0, delivered: 1, opened: 1, clicked: 1, attributed: 1, attributedRevenue: 99, converters: 1, purchases: 2 });
-    expect(stats.counts('promo', 'holdout')).toMatchObject({ users: 1, sent: 0, withheld: 1, opened: 0, attributed: 0, converters: 1, purchases: 1 });
+    expect(stats.counts('promo', 'control')).toMatchObject({ users: 1, sent: 1, withheld: 0, delivered: 1, opened: 1, clicked: 1, attributed: 1, attributedRevenue: 99, converters: 1, purchases: 2, purchasesSquared: 4 });
+    expect(stats.counts('promo', 'holdout')).toMatchObject({ users: 1, sent: 0, withheld: 1, opened: 0, attributed: 0, converters: 1, purchases: 1, purchasesSquared: 1 });
     const [all, report] = experimentsReport(storeOf(driver), driver.config);
     expect(all.experiment).toBe('all');
     expect(report).toMatchObject({ experiment: 'promo', control: 'control', holdout: 'holdout' });
