@@ -91,19 +91,24 @@ export class FeedbackLedger {
     this.db.putSync(['t', userId], touch);
   }
 
-  /** Notifications whose engagement check is due at `time`, taken out; they stay readable until forgotten. */
+  /**
+   * Notifications whose engagement check is due at `time`, taken out (they stay readable until
+   * forgotten); forgets the records whose time has come. Call as the watermark advances.
+   */
   takeChecksDue(time: number): SentNotification[] {
-    if (time < this.earliestCheck) return [];
     const due: SentNotification[] = [];
-    const keys: LedgerKey[] = [];
-    for (const key of this.db.getKeys({ start: ['d', 0], end: ['d', time, '\uffff'] })) {
-      keys.push(key);
-      const sent = this.get(key[2] as string);
-      if (sent !== undefined) due.push(sent);
+    if (time >= this.earliestCheck) {
+      const keys: LedgerKey[] = [];
+      for (const key of this.db.getKeys({ start: ['d', 0], end: ['d', time, '\uffff'] })) {
+        keys.push(key);
+        const sent = this.get(key[2] as string);
+        if (sent !== undefined) due.push(sent);
+      }
+      for (const key of keys) this.db.removeSync(key);
+      this.earliestCheck = this.firstDue('d');
     }
-    for (const key of keys) this.db.removeSync(key);
-    this.earliestCheck = this.firstDue('d');
-    this.forget(time);
+    // After the checks: a record is forgotten no earlier than its check is due.
+    if (time >= this.earliestExpiry) this.forget(time);
     return due;
   }
 

@@ -17,10 +17,13 @@ const fatigueSchema = z
     gateAbove: probability()
       .default(0.5)
       .describe('Fatigue at or above which marketing the user did not ask for by their own actions (digests, win-back, campaigns) is not sent (`fatigued`).'),
+    intentGateAbove: probability()
+      .default(1)
+      .describe('Fatigue at or above which intent types are not sent either (1: never; a user who ignores nearly everything then gets only transactional messages until they engage or time passes).'),
     intentTypes: z
       .array(nonEmpty())
       .default(['abandoned_cart', 'browse_abandonment', 'browse_abandonment_digest', 'price_drop', 'price_drop_digest', 'back_in_stock', 'back_in_stock_digest'])
-      .describe('Types about items of the user\'s own intent (carted, watched): fatigue neither gates them nor lowers their caps.'),
+      .describe('Types about items of the user\'s own intent (carted, watched): fatigue does not lower their caps, and gates them only at `intentGateAbove`.'),
     minDaily: z.number().int().min(0).default(1).describe('Daily total cap a fully fatigued user keeps.'),
     minWeekly: z.number().int().min(0).default(2).describe('Weekly total cap a fully fatigued user keeps.'),
   })

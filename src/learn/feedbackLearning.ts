@@ -138,19 +138,21 @@ export class FeedbackLearning {
 
   /**
    * Suppresses marketing the user did not ask for (not an intent type) while their fatigue is at
-   * or above `gateAbove`; opens and clicks, or time, bring it down again.
+   * or above `gateAbove`, and any marketing at or above `intentGateAbove`; opens and clicks, or
+   * time, bring it down again.
    */
   fatigueGateRule(): PolicyRule {
-    const { gateAbove, intentTypes } = this.config.learning.fatigue;
+    const { gateAbove, intentGateAbove, intentTypes } = this.config.learning.fatigue;
     const intent = new Set(intentTypes);
     return {
       name: 'fatigue',
       apply: (context: PolicyContext): RuleVerdict => {
         const { candidate } = context;
-        if (candidate.priority !== 'marketing' || intent.has(candidate.type)) return undefined;
+        if (candidate.priority !== 'marketing') return undefined;
+        const gate = intent.has(candidate.type) ? intentGateAbove : gateAbove;
         const score = this.fatigue(candidate.userId, context.now);
-        if (score < gateAbove) return undefined;
-        context.reasons.push(`fatigue: ${score.toFixed(2)} >= ${gateAbove}`);
+        if (score < gate) return undefined;
+        context.reasons.push(`fatigue: ${score.toFixed(2)} >= ${gate}`);
         return { suppress: 'fatigued' };
       },
     };
