@@ -12,25 +12,26 @@ import { simulatePlatform, temporaryDataDir } from '../src/simulate/simulatedPla
 import type { SimulationReport } from '../src/simulate/simulationReport.js';
 
 const { values } = parseArgs({
-  options: { users: { type: 'string', default: '500' }, days: { type: 'string', default: '14' }, seeds: { type: 'string', default: '1,2,3' }, policies: { type: 'string', default: 'personalized,blast' } },
+  options: { users: { type: 'string', default: '500' }, days: { type: 'string', default: '14' }, seeds: { type: 'string', default: '1,2,3' }, policies: { type: 'string', default: 'personalized,blast' }, responsiveness: { type: 'string', default: '0' } },
 });
 const users = Number(values.users);
 const days = Number(values.days);
 const seeds = values.seeds.split(',').map(Number);
 const policies = values.policies.split(',') as SimulationPolicy[];
+const responsiveness = Number(values.responsiveness);
 
 const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
 const rows: SimulationReport[] = [];
 for (const seed of seeds) {
   for (const policy of policies) {
     const config = loadConfig({ env: {}, overrides: deepMerge(policyOverrides(policy), { dataDir: temporaryDataDir() }) });
-    const report = await simulatePlatform({ config, policy, users, days, seed });
+    const report = await simulatePlatform({ config, policy, users, days, seed, responsiveness });
     rows.push(report);
     console.error(`seed ${seed} ${policy}: ${report.marketingSent} marketing, CTR ${pct(report.clickThroughRate)}, attributed ${report.attributedPurchases}, opt-outs ${report.optOuts} (${(report.elapsedMs / 1000).toFixed(0)} s)`);
   }
 }
 
-console.log(`lift: ${users} users, ${days} days; marketing notifications are what the policy controls (order updates are the same for every policy)`);
+console.log(`lift: ${users} users, ${days} days, responsiveness sigma ${responsiveness}; marketing notifications are what the policy controls (order updates are the same for every policy)`);
 console.log('| seed | policy | sent (marketing) | open rate | CTR | conversions via click | attributed purchases | opt-outs | marketing/user/day mean (p90, max) |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {

@@ -15,12 +15,14 @@ export async function simulateCommand(args: string[]): Promise<number> {
     policy: { type: 'string' },
     seed: { type: 'string' },
     items: { type: 'string' },
+    responsiveness: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`simulate takes no arguments, got "${positionals.join(' ')}"`);
   const users = integerFlag('users', values.users, 1, 1_000_000);
   const days = numberFlag('days', values.days);
   const seed = values.seed === undefined ? 42 : integerFlag('seed', values.seed, 0, 0xffffffff);
   const items = values.items === undefined ? undefined : integerFlag('items', values.items, 1, 10_000_000);
+  const responsiveness = values.responsiveness === undefined ? 0 : nonNegativeFlag('responsiveness', values.responsiveness);
   const policy = values.policy as SimulationPolicy | undefined;
   if (policy === undefined || !SIMULATION_POLICIES.includes(policy)) {
     throw new UsageError(`--policy: expected one of ${SIMULATION_POLICIES.join(', ')}, got ${policy === undefined ? 'nothing' : `"${policy}"`}`);
@@ -36,6 +38,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     days,
     seed,
     items,
+    responsiveness,
     keepData,
     onProgress: showProgress ? (events, time) => process.stderr.write(`\r${events.toLocaleString('en-US')} events, ${new Date(time).toISOString().slice(0, 16)}…`) : undefined,
   });
@@ -56,5 +59,11 @@ function numberFlag(name: string, value: string | undefined): number {
   if (value === undefined) throw new UsageError(`--${name} is required`);
   const parsed = Number(value);
   if (!(parsed > 0) || !Number.isFinite(parsed)) throw new UsageError(`--${name}: expected a positive number, got "${value}"`);
+  return parsed;
+}
+
+function nonNegativeFlag(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!(parsed >= 0) || !Number.isFinite(parsed)) throw new UsageError(`--${name}: expected a number >= 0, got "${value}"`);
   return parsed;
 }

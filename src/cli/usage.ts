@@ -29,7 +29,7 @@ Usage:
   pushflow segments [--data-dir DIR] [--json]
       The user segments: sizes, descriptions and centroids in the features' units (docs/PROFILES.md).
   pushflow simulate --users N --days D --policy personalized|blast|random [--seed S] [--items N]
-                    [--data-dir DIR] [--config FILE] [--json]
+                    [--responsiveness SIGMA] [--data-dir DIR] [--config FILE] [--json]
       Runs the whole pipeline over a simulated platform in virtual time: simulated users open,
       click, buy and opt out according to a ground-truth response model, and their feedback
       flows back as events. Reports notifications sent, open and click-through rates,

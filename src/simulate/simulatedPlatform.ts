@@ -39,6 +39,8 @@ export interface SimulatePlatformOptions {
   seed: number;
   /** Catalog size; default 5,000. */
   items?: number;
+  /** Spread of the simulated users' lasting responsiveness to messages (lognormal sigma); 0 (default): everyone alike. */
+  responsiveness?: number;
   /** Events per batch (one LMDB transaction). Default 500. */
   batchSize?: number;
   /** Keep the data directory (for `pushflow report experiments`); default: removed when it was a temporary one. */
@@ -59,7 +61,7 @@ export async function simulatePlatform(options: SimulatePlatformOptions): Promis
   const started = performance.now();
   const simulation = resolveSimulationOptions({ seed, users, days, items: options.items });
   const world = new World(simulation);
-  const responses = new NotificationResponses(world, seed);
+  const responses = new NotificationResponses(world, seed, options.responsiveness ?? 0);
   const store = new StateStore({ path: dataDir, flushEachCommit: false });
   const clock = new VirtualClock(simulation.startTime);
   const { ports, signals } = policyConnections(policy, store, config, {

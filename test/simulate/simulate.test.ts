@@ -22,9 +22,9 @@ afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true 
 
 const experiment = { name: 'caps', salt: 'caps-test', arms: [{ name: 'control' }, { name: 'cap1', dailyCap: 1 }, { name: 'holdout', holdout: true, weight: 0.5 }] };
 
-async function simulate(policy: 'personalized' | 'blast', seed: number): Promise<SimulationReport> {
+async function simulate(policy: 'personalized' | 'blast', seed: number, responsiveness = 0): Promise<SimulationReport> {
   const config = configSchema.parse(deepMerge(policyOverrides(policy), { dataDir: freshDir(), experiments: [experiment] }));
-  return simulatePlatform({ config, policy, users: 80, days: 2, seed, items: 800 });
+  return simulatePlatform({ config, policy, users: 80, days: 2, seed, items: 800, responsiveness });
 }
 
 describe('pushflow simulate', () => {
@@ -40,6 +40,13 @@ describe('pushflow simulate', () => {
     expect(first.clickThroughRate).toBeCloseTo(first.clicked / first.marketingSent, 10);
     // The holdout arm's users are sent no marketing: pushflow counted withheld messages.
     expect(first.suppressed.holdout).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('gives users a lasting responsiveness when asked, the same for a seed', async () => {
+    const [alike, spread, again] = [await simulate('personalized', 6), await simulate('personalized', 6, 1), await simulate('personalized', 6, 1)];
+    expect(spread.opened).not.toBe(alike.opened);
+    expect(again.opened).toBe(spread.opened);
+    expect(again.clicked).toBe(spread.clicked);
   }, 60_000);
 
   it('runs the real binary into a data directory that report experiments then reads', async () => {

@@ -19,6 +19,7 @@ const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 const STREAM_RESPONSES = 5;
+const STREAM_RESPONSIVENESS = 6;
 
 /** Open probability of a marketing message by channel, for a perfectly timed, relevant, unfatigued message. */
 const BASE_OPEN: Record<Channel, number> = { push: 0.3, email: 0.22, sms: 0.35, webhook: 0.25 };
@@ -96,12 +97,22 @@ export class NotificationResponses {
   private readonly recent = new Map<string, number[]>();
   private readonly optedOut = new Set<string>();
   private readonly indexOf = new Map<string, number>();
+  /** Per user (by index), how responsive they are to messages: multiplies P(open); mean 1. */
+  private readonly responsiveness: Float64Array;
 
+  /**
+   * @param responsivenessSigma spread of the users' lasting responsiveness (lognormal sigma, scaled
+   *   to mean 1): some people open most messages, others almost none. 0: everyone alike.
+   */
   constructor(
     private readonly world: World,
     seed: number,
+    responsivenessSigma = 0,
   ) {
     this.random = new Random(seed, STREAM_RESPONSES);
+    const traits = new Random(seed, STREAM_RESPONSIVENESS);
+    const mean = Math.exp((responsivenessSigma * responsivenessSigma) / 2);
+    this.responsiveness = Float64Array.from(world.users, () => (responsivenessSigma > 0 ? traits.logNormal(1, responsivenessSigma) / mean : 1));
     world.users.forEach((user, index) => {
       this.byId.set(user.id, user);
       this.indexOf.set(user.id, index);
@@ -157,7 +168,8 @@ export class NotificationResponses {
     const deliveredAt = at + SECOND_MS + random.int(5 * SECOND_MS);
     this.feedback(notification, 'delivered', deliveredAt);
 
-    const pOpen = marketing ? openProbability(notification.channel, relevance, activity, fatigueCount) : TRANSACTIONAL_OPEN * (0.5 + 0.5 * activity);
+    const responsiveness = this.responsiveness[this.indexOf.get(user.id)!];
+    const pOpen = marketing ? openProbability(notification.channel, relevance, activity, fatigueCount) * responsiveness : TRANSACTIONAL_OPEN * (0.5 + 0.5 * activity);
     if (random.chance(Math.min(0.95, pOpen))) {
       // Read soon when active, later when not (but within the day).
       const delay = Math.min(20 * HOUR_MS, random.logNormal((15 * MINUTE_MS) / activity, 1));
