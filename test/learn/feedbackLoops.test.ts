@@ -140,7 +140,7 @@ describe('learning loops', () => {
     expect(l.fatigue('u1', T0 + 4 * day + 11 * MIN)).toBeLessThan(tired);
   });
 
-  it('teaches the recommender a click on an item, and send time the hour the user opens at', () => {
+  it('teaches the recommender a click on an item, channel engagement the open and click, and send time the hour the user opens at', () => {
     open();
     pipe([item('i7', T0 - HOUR), user('u2', T0 - HOUR)]);
     pipe([ask('u2', 'i7', T0)]);
@@ -151,6 +151,8 @@ describe('learning loops', () => {
     expect(signals.activityByHourOfWeek!('u2')).toBeUndefined();
     pipe([fb('opened', 'u2', sent.id, T0 + 5 * MIN), fb('clicked', 'u2', sent.id, T0 + 6 * MIN)]);
     expect(recommender.historyLength('u2')).toBe(history + 1);
+    // Channel engagement counts the engagement on push (channel choice ranks channels by it).
+    expect(driver.runtime.decisions.engagement.get('u2')?.push?.engaged).toBe(2);
     const hours = signals.activityByHourOfWeek!('u2')!;
     // Opened Tuesday 10:05 in Shanghai: hour of week 24 + 10 (Monday 00:00 = 0).
     const hot = hours.indexOf(Math.max(...hours));
