@@ -2,8 +2,11 @@
 // latest-small and the 815-user Taobao file (re-visits excluded and allowed), beside the batch
 // ALS of PyPI's `implicit` (bench/peers/implicit_als.py) on the same interactions; then the
 // eALS online update throughput and the retrieval latency at 50,000 items.
-// Usage: node dist/bench/recsBench.js [quality|peers|speed] ...   (the peer needs .cache/venv, see
-// runPeer); `peers` runs only the peer, for when `pushflow eval recs` gave our table.
+// Usage: node dist/bench/recsBench.js [quality|peers|speed] [--only movielens|taobao]
+//   [--seen exclude|allow] [--validation] [--peer-grid [--peer-alphas A,B --peer-regularizations R,S]]
+//   [--rounds N] [--online-history N] [--against OLD/dist]
+// (the peer needs .cache/venv, see runPeer); `peers` runs only the peer, for when
+// `pushflow eval recs` gave our table.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,14 +35,27 @@ const DATA_SETS: { name: string; path: string; format: InteractionFormat; exclud
     excludeSeen: true,
     config: 'bench/recs/movielens.yaml',
   },
-  { name: 'Taobao 815 users, re-visits excluded', path: '../shared/data/taobao/UserBehavior-815users-9days.csv', format: 'taobao', excludeSeen: true },
-  { name: 'Taobao 815 users, re-visits allowed', path: '../shared/data/taobao/UserBehavior-815users-9days.csv', format: 'taobao', excludeSeen: false },
+  // The peer's alpha and regularization for Taobao, from `--peer-grid --validation` (alpha 1 to 400).
+  {
+    name: 'Taobao 815 users, re-visits excluded',
+    path: '../shared/data/taobao/UserBehavior-815users-9days.csv',
+    format: 'taobao',
+    excludeSeen: true,
+    peerParams: ['--factors', '32', '--iterations', '15', '--regularization', '0.1', '--alpha', '400'],
+  },
+  {
+    name: 'Taobao 815 users, re-visits allowed',
+    path: '../shared/data/taobao/UserBehavior-815users-9days.csv',
+    format: 'taobao',
+    excludeSeen: false,
+    peerParams: ['--factors', '32', '--iterations', '15', '--regularization', '0.1', '--alpha', '100'],
+  },
 ];
-/** implicit's parameters, chosen on the validation split (train 80%, test 80-90%) like ours. */
+/** implicit's parameters (MovieLens), chosen on the validation split (train 80%, test 80-90%) like ours. */
 const PEER_PARAMS = ['--factors', '32', '--iterations', '15', '--regularization', '0.01', '--alpha', '1'];
-/** The grid the peer's parameters are chosen from (`--peer-grid --validation`). */
-const PEER_GRID = [1, 10, 40].flatMap((alpha) =>
-  [0.01, 0.1, 1].map((regularization) => ['--factors', '32', '--iterations', '15', '--regularization', String(regularization), '--alpha', String(alpha)]),
+/** The grid the peer's parameters are chosen from (`--peer-grid --validation [--peer-alphas 1,10 --peer-regularizations 0.1]`). */
+const PEER_GRID = (flag('--peer-alphas') ?? '1,10,40').split(',').flatMap((alpha) =>
+  (flag('--peer-regularizations') ?? '0.01,0.1,1').split(',').map((regularization) => ['--factors', '32', '--iterations', '15', '--regularization', regularization, '--alpha', alpha]),
 );
 const PEER_VARIANTS: { label: string; args: string[] }[] = [
   { label: 'frozen', args: [] },
