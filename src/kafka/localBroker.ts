@@ -133,7 +133,9 @@ function serverProperties(p: { port: number; controllerPort: number; logDir: str
 
 async function formatStorage(java: string, jvmArgs: string[], propsFile: string): Promise<void> {
   const clusterId = randomBytes(16).toString('base64url'); // 22 characters, as Kafka's Uuid wants
-  const args = ['-Xmx256m', ...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile];
+  // `--cluster-id=<id>`, not `-t <id>`: one id in 64 starts with '-', which the tool's argument
+  // parser then takes for an option and fails ("expected one argument").
+  const args = ['-Xmx256m', ...jvmArgs, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propsFile];
   try {
     await promisify(execFile)(java, [...args, '--ignore-formatted']);
   } catch (error) {
