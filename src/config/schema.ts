@@ -456,6 +456,9 @@ const recommendSchema = z
       .max(10)
       .default(1)
       .describe('Passes over the user\'s and the item\'s factors per new interaction.'),
+    onlineHistory: nonNegativeInt()
+      .default(128)
+      .describe('Most recent entries of the user\'s and the item\'s rows one online update reads (0 = all): bounds the cost of an event from a heavy user or on a popular item; the sweeps read every entry.'),
     sweepIntervalSeconds: z
       .number()
       .min(0)

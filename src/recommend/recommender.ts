@@ -50,6 +50,12 @@ export interface RecommendOptions {
  */
 export const ONLINE_HISTORY = 128;
 
+/** `recommend.onlineHistory` as a bound: 0 means every entry; absent (settings built by hand), the default. */
+function configuredHistory(settings: RecommendSettings): number {
+  const configured = settings.onlineHistory ?? ONLINE_HISTORY;
+  return configured === 0 ? Infinity : configured;
+}
+
 /** Candidates each model hands the hybrid, per item asked for. */
 const BLEND_DEPTH = 5;
 
@@ -70,11 +76,11 @@ export class Recommender {
 
   /**
    * `onlineHistory`: entries of a user's or item's row that one online eALS update reads (its
-   * most recent), default `ONLINE_HISTORY`; the sweeps read every entry.
+   * most recent), default `recommend.onlineHistory`; the sweeps read every entry.
    */
   constructor(
     readonly settings: RecommendSettings,
-    { onlineHistory = ONLINE_HISTORY }: { onlineHistory?: number } = {},
+    { onlineHistory = configuredHistory(settings) }: { onlineHistory?: number } = {},
   ) {
     this.eals = new EalsModel({
       factors: settings.factors,
