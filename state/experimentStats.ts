@@ -59,20 +59,45 @@ type StatsKey = ['c', string, string] | ['u', string, string];
 
 export class ExperimentStats {
   private readonly db: Database<ArmCounts | UserExposure, StatsKey>;
+  /**
+   * Arm counts change on nearly every decision but are few (experiments x arms): they are kept
+   * here and written once per batch by `flush`, not once per decision.
+   */
+  private readonly arms = new Map<string, { experiment: string; arm: string; counts: ArmCounts }>();
+  private readonly dirty = new Set<string>();
 
   constructor(store: StateStore) {
     this.db = store.database<StatsKey, ArmCounts | UserExposure>('learn:experiments');
   }
 
-  counts(experiment: string, arm: string): ArmCounts {
-    return { ...NO_ARM_COUNTS, ...(this.db.get(['c', experiment, arm]) as ArmCounts | undefined) };
+  private cached(experiment: string, arm: string): ArmCounts {
+    const key = `${experiment}\u0000${arm}`;
+    let entry = this.arms.get(key);
+    if (entry === undefined) {
+      entry = { experiment, arm, counts: { ...NO_ARM_COUNTS, ...(this.db.get(['c', experiment, arm]) as ArmCounts | undefined) } };
+      this.arms.set(key, entry);
+    }
+    return entry.counts;
   }
 
-  /** Adds to an arm's counts. Inside the batch transaction. */
+  counts(experiment: string, arm: string): ArmCounts {
+    return { ...this.cached(experiment, arm) };
+  }
+
+  /** Adds to an arm's counts; `flush` writes them. */
   add(experiment: string, arm: string, delta: Partial<ArmCounts>): void {
-    const counts = this.counts(experiment, arm);
+    const counts = this.cached(experiment, arm);
     for (const [key, value] of Object.entries(delta) as [keyof ArmCounts, number][]) counts[key] += value;
-    this.db.putSync(['c', experiment, arm], counts);
+    this.dirty.add(`${experiment}\u0000${arm}`);
+  }
+
+  /** Writes the arm counts changed since the last flush. Inside the batch transaction, at its end. */
+  flush(): void {
+    for (const key of this.dirty) {
+      const { experiment, arm, counts } = this.arms.get(key)!;
+      this.db.putSync(['c', experiment, arm], counts);
+    }
+    this.dirty.clear();
   }
 
   exposure(experiment: string, userId: string): UserExposure | undefined {
@@ -91,6 +116,12 @@ export class ExperimentStats {
       let arms = result.get(experiment);
       if (arms === undefined) result.set(experiment, (arms = new Map()));
       arms.set(arm, { ...NO_ARM_COUNTS, ...(value as ArmCounts) });
+    }
+    // This process's counts are ahead of LMDB's within a batch.
+    for (const { experiment, arm, counts } of this.arms.values()) {
+      let arms = result.get(experiment);
+      if (arms === undefined) result.set(experiment, (arms = new Map()));
+      arms.set(arm, { ...counts });
     }
     return result;
   }

@@ -194,6 +194,7 @@ export class DecisionEngine {
   endBatch(watermark: number): void {
     this.platform.flush();
     this.log.flush();
+    this.learning.flush();
     this.log.expire(watermark);
   }
 

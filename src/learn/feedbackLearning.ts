@@ -322,6 +322,12 @@ export class FeedbackLearning {
     }
   }
 
+  /** Writes what is kept in memory during a batch (arm counts, bandit posteriors). Inside the batch transaction, at its end. */
+  flush(): void {
+    this.stats.flush();
+    this.posteriors.flush();
+  }
+
   /** The watermark passed: marketing messages not opened in time count as ignored (fatigue). */
   onWatermark(watermark: number): void {
     for (const sent of this.ledger.takeChecksDue(watermark)) {
