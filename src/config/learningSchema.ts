@@ -11,6 +11,11 @@ const fatigueSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Lower a user\'s marketing caps as they ignore messages; opens and clicks restore them.'),
     ignoreAfterHours: z.number().positive().default(24).describe('A delivered marketing message not opened within this many hours counts as ignored.'),
+    feedbackLiveHours: z
+      .number()
+      .positive()
+      .default(72)
+      .describe('Ignored messages count only on channels with an open or click reported within this many hours: without engagement feedback, silence is not disinterest.'),
     halfLifeDays: z.number().positive().default(7).describe('Half-life of an ignored or engaged message in the fatigue score.'),
     engagedWeight: z.number().min(0).default(3).describe('How many ignored messages one open or click makes up for.'),
     priorIgnored: z.number().min(0).default(2).describe('Pseudo-messages in the denominator, so a user with one ignored message is not fatigued yet.'),

@@ -48,6 +48,8 @@ export class FeedbackLearning {
   readonly ledger: FeedbackLedger;
   readonly stats: ExperimentStats;
   readonly posteriors: BanditPosteriors;
+  /** Per channel, the event time of the latest open or click: whether engagement is reported there. */
+  private readonly lastEngagementAt = new Map<Channel, number>();
   readonly users: UserFeedbackState;
   /** Set by the feedback pipeline when the process exports metrics. */
   metrics: LearningMetrics | undefined;
@@ -286,10 +288,12 @@ export class FeedbackLearning {
         touch('delivered');
         return {};
       case 'opened':
+        this.engagementSeen(sent.channel, event.time);
         this.open(sent, event.time, zone);
         touch('opened');
         return {};
       case 'clicked': {
+        this.engagementSeen(sent.channel, event.time);
         this.open(sent, event.time, zone);
         if (sent.clicked) return {};
         sent.clicked = true;
@@ -328,12 +332,25 @@ export class FeedbackLearning {
     this.posteriors.flush();
   }
 
-  /** The watermark passed: marketing messages not opened in time count as ignored (fatigue). */
+  /**
+   * The watermark passed: marketing messages not opened in time count as ignored (fatigue), on
+   * channels whose opens and clicks reach us. Where none came back lately (a platform that does
+   * not report them, as in the Taobao data, or a broken tracking pipe), silence says nothing of
+   * the user, and counting it would gate everyone.
+   */
   onWatermark(watermark: number): void {
+    const liveMs = this.config.learning.fatigue.feedbackLiveHours * HOUR_MS;
     for (const sent of this.ledger.takeChecksDue(watermark)) {
       if (sent.opened || sent.clicked) continue;
+      const lastEngagement = this.lastEngagementAt.get(sent.channel);
+      if (lastEngagement === undefined || watermark - lastEngagement > liveMs) continue;
       if (this.config.learning.fatigue.enabled) this.users.add(sent.userId, watermark, { ignored: 1 });
     }
+  }
+
+  /** Kept in memory: after a restart, ignores count again from the first open or click. */
+  private engagementSeen(channel: Channel, time: number): void {
+    if (time > (this.lastEngagementAt.get(channel) ?? -Infinity)) this.lastEngagementAt.set(channel, time);
   }
 
   /** Send-time signals with the hours the user opens messages at added to their activity. */

@@ -102,8 +102,14 @@ describe('learning loops', () => {
   });
 
   it('lowers the caps and stops the digests of a user who ignores marketing, keeps their cart reminders, and engagement restores', () => {
-    open({ policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } } });
-    pipe([item('i1', T0 - HOUR), user('u1', T0 - HOUR)]);
+    open({
+      policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } },
+      learning: { fatigue: { feedbackLiveHours: 24 * 30 } },
+    });
+    pipe([item('i1', T0 - HOUR), user('u1', T0 - HOUR), user('u9', T0 - HOUR)]);
+    // Someone opens a push message: engagement is reported on push, so silence there means something.
+    pipe([ask('u9', 'i1', T0 - 50 * MIN)]);
+    pipe([fb('opened', 'u9', driver.notifications().at(-1)!.id, T0 - 40 * MIN)]);
     const l = learning();
     const context = (type: string, time: number) => ({ candidate: { type, priority: 'marketing', userId: 'u1', dedupeKey: 'x', time, payload: {} }, now: time, reasons: [] as string[] }) as never;
     expect(l.totalCaps(context('recommendation_digest', T0), { daily: 4, weekly: 14 })).toEqual({ daily: 4, weekly: 14 });
@@ -138,6 +144,20 @@ describe('learning loops', () => {
     const reminder = driver.notifications().at(-1)!;
     pipe([fb('opened', 'u1', reminder.id, T0 + 4 * day + 10 * MIN), fb('clicked', 'u1', reminder.id, T0 + 4 * day + 11 * MIN)]);
     expect(l.fatigue('u1', T0 + 4 * day + 11 * MIN)).toBeLessThan(tired);
+  });
+
+  it('counts no ignored messages on a channel where no open or click has ever come back', () => {
+    open({ policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } } });
+    pipe([item('i1', T0 - HOUR), user('u1', T0 - HOUR)]);
+    const day = 24 * HOUR;
+    const summaries = [];
+    for (let d = 0; d < 3; d++) {
+      for (let k = 0; k < 3; k++) summaries.push(pipe([askDigest('u1', 'i1', T0 + d * day + k * MIN)]));
+    }
+    pipe([tick(T0 + 4 * day)]);
+    expect(learning().fatigue('u1', T0 + 4 * day)).toBe(0);
+    expect(summaries.some((summary) => summary.suppressed.get('fatigued') !== undefined)).toBe(false);
+    expect(driver.notifications().filter((n) => n.type === 'recommendation_digest')).toHaveLength(9);
   });
 
   it('teaches the recommender a click on an item, channel engagement the open and click, and send time the hour the user opens at', () => {
