@@ -15,7 +15,7 @@ import { catalogAndUsers } from '../../pipelines/catalogAndUsers.js';
 import { behaviorSequences } from '../../pipelines/behaviorSequences.js';
 import { shopperActivity } from '../../pipelines/shopperActivity.js';
 import { recommendationDigest } from '../../pipelines/recommendationDigest.js';
-import { DAY_MS, shopperEvents, START } from '../behavior/behaviorFixture.js';
+import { DAY_MS, shopperEvents, START, tinyBehavior } from '../behavior/behaviorFixture.js';
 import { tick } from '../support/triggerEvents.js';
 
 const HOUR = 3_600_000;
@@ -41,16 +41,7 @@ describe('behaviour model connected to triggers and policy', () => {
         time: { maxOutOfOrdernessMs: 0 },
         recommend: { enabled: false },
         policy: { sendTime: { enabled: false }, caps: { enabled: false }, rateLimit: { enabled: false }, propensity: { holdoutShare: 0 } },
-        behavior: {
-          bufferLength: 24,
-          sequenceLength: 4,
-          vocabularySize: 8,
-          inputCategories: 4,
-          hiddenUnits: 4,
-          backend: 'wasm',
-          training: { runIn: 'main', maxExamples: 600, epochs: 3, learningRate: 0.02, batchSize: 64, holdoutFraction: 0.2, minUsers: 5, firstRoundAfterSeconds: 3600 },
-          scoring: { batchSize: 8 },
-        },
+        behavior: tinyBehavior({ training: { maxExamples: 600, epochs: 3, learningRate: 0.02 } }),
       },
       connect: (state, config) => {
         store = state;

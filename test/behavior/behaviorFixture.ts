@@ -36,22 +36,24 @@ export function shopperEvents(users = 30, days = 4, seed = 7): BehaviorEvent[] {
   return events.sort((a, b) => a.time - b.time);
 }
 
+/** The `behavior` section of a tiny model with a fast round, for tests; `behavior` overrides it (training and scoring merged). */
+export function tinyBehavior(behavior: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    bufferLength: 24,
+    sequenceLength: 4,
+    vocabularySize: 8,
+    inputCategories: 4,
+    hiddenUnits: 4,
+    backend: 'wasm',
+    ...behavior,
+    training: { runIn: 'main', maxExamples: 300, epochs: 1, batchSize: 64, holdoutFraction: 0.2, minUsers: 5, firstRoundAfterSeconds: 3600, ...(behavior.training as object) },
+    scoring: { batchSize: 8, ...(behavior.scoring as object) },
+  };
+}
+
 /** A tiny model and a fast round, for tests. */
 export function tinyConfig(dataDir: string, behavior: Record<string, unknown> = {}): PushflowConfig {
-  return configSchema.parse({
-    dataDir,
-    behavior: {
-      bufferLength: 24,
-      sequenceLength: 4,
-      vocabularySize: 8,
-      inputCategories: 4,
-      hiddenUnits: 4,
-      backend: 'wasm',
-      ...behavior,
-      training: { runIn: 'main', maxExamples: 300, epochs: 1, batchSize: 64, holdoutFraction: 0.2, minUsers: 5, firstRoundAfterSeconds: 3600, ...(behavior.training as object) },
-      scoring: { batchSize: 8, ...(behavior.scoring as object) },
-    },
-  });
+  return configSchema.parse({ dataDir, behavior: tinyBehavior(behavior) });
 }
 
 /** A data directory whose LMDB holds the users' sequences, as the pipeline would have kept them. */
