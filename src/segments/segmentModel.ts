@@ -46,7 +46,12 @@ export interface SegmentModelState {
   weights: number[];
   sizes: number[];
   stats: { count: number; mean: number[]; m2: number[] };
-  reservoir: { seen: number; userIds: string[]; vectors: number[][] };
+  /**
+   * The sampled users. Their vectors are not stored (they were, before): they are the users'
+   * profile vectors, recomputed from the profiles after a restart, which keeps the record the
+   * model writes at every batch small.
+   */
+  reservoir: { seen: number; userIds: string[]; vectors?: number[][] };
   /** Users whose profile changed since the last update, in order. */
   pending: string[];
   /** Per segment, decayed counts of its points' top categories (the strongest kept). */
@@ -71,6 +76,8 @@ const SEED_ITERATIONS = 50;
 export class SegmentModel {
   readonly standardizer: OnlineStandardizer;
   readonly reservoir: ReservoirSample;
+  /** False after a restart until the sampled users' vectors are read back from their profiles. */
+  private reservoirVectorsKnown: boolean;
   kMeans: StreamingKMeans | undefined;
   /** Users whose stored segment is each one. */
   readonly sizes: number[];
@@ -99,8 +106,14 @@ export class SegmentModel {
       ? new OnlineStandardizer(dims, state.stats.count, Float64Array.from(state.stats.mean), Float64Array.from(state.stats.m2))
       : new OnlineStandardizer(dims);
     this.reservoir = state
-      ? new ReservoirSample(settings.reservoirSize, state.reservoir.seen, [...state.reservoir.userIds], state.reservoir.vectors.map((v) => [...v]))
+      ? new ReservoirSample(
+          settings.reservoirSize,
+          state.reservoir.seen,
+          [...state.reservoir.userIds],
+          state.reservoir.vectors?.map((v) => [...v]) ?? state.reservoir.userIds.map(() => []),
+        )
       : new ReservoirSample(settings.reservoirSize);
+    this.reservoirVectorsKnown = state === undefined || state.reservoir.vectors !== undefined;
     if (state?.seeded) this.kMeans = new StreamingKMeans(state.centroids.map((c) => Float64Array.from(c)), Float64Array.from(state.weights));
     this.sizes = state ? [...state.sizes] : new Array<number>(settings.k).fill(0);
     this.categoryTallies = state ? state.categories.map((entries) => new Map(entries)) : Array.from({ length: settings.k }, () => new Map());
@@ -181,6 +194,7 @@ export class SegmentModel {
       this.reservoir.update(userId, point.vector);
       sampled.push({ userId, ...point });
     }
+    this.reservoirVectorsKnown = true;
     this.pending.clear();
     if (sampled.length < this.settings.seedAfterUsers) return;
     const points = sampled.map((s) => s.vector);
@@ -203,6 +217,7 @@ export class SegmentModel {
 
   /** One mini-batch: standardization, centroids, category tallies, re-seeding of dead segments, and the users' segments. */
   private update(users: SegmentUsers): void {
+    if (!this.reservoirVectorsKnown) this.refreshReservoir(users);
     const kMeans = this.kMeans!;
     const userIds: string[] = [];
     const points: number[][] = [];
@@ -231,6 +246,12 @@ export class SegmentModel {
     this.distanceWeights = this.standardizer.weights();
     this.updates++;
     points.forEach((point, p) => users.assign(userIds[p], kMeans.nearest(point, this.distanceWeights).index));
+  }
+
+  /** After a restart: the sampled users' vectors, from their profiles (re-seeding draws from them). */
+  private refreshReservoir(users: SegmentUsers): void {
+    for (const userId of this.reservoir.userIds) this.reservoir.update(userId, users.pointOf(userId)?.vector ?? []);
+    this.reservoirVectorsKnown = true;
   }
 
   /**
@@ -293,7 +314,7 @@ export class SegmentModel {
       weights: kMeans ? [...kMeans.weights] : [],
       sizes: [...this.sizes],
       stats: { count: this.standardizer.count, mean: [...this.standardizer.mean], m2: [...this.standardizer.m2] },
-      reservoir: { seen: this.reservoir.seen, userIds: [...this.reservoir.userIds], vectors: this.reservoir.vectors.map((v) => [...v]) },
+      reservoir: { seen: this.reservoir.seen, userIds: [...this.reservoir.userIds] },
       pending: [...this.pending],
       categories: this.categories,
       categoryPoints: this.pointsWithCategory,

@@ -83,6 +83,21 @@ describe('SegmentModel', () => {
     expect(restored.toState()).toEqual(original.toState());
     expect(SegmentModel.restore(original.toState(), { ...settings, k: 4 }, FEATURES).seeded).toBe(false);
   });
+
+  it('stores its sample without vectors and reads them back from the profiles at the first update after a restore', () => {
+    const users = usersAt('u', 60, CENTERS, 5);
+    const model = SegmentModel.create(settings, FEATURES);
+    const seen = new Set<string>();
+    feed(model, users, 2, seen);
+    const state = model.toState();
+    expect(state.reservoir.vectors).toBeUndefined();
+    const restored = SegmentModel.restore(JSON.parse(JSON.stringify(state)), settings, FEATURES);
+    expect(restored.reservoir.vectors.every((vector) => vector.length === 0)).toBe(true);
+    // A mini-batch of a few users only: the others in the sample get their vectors from the profiles too.
+    const profiles: SegmentUsers = { pointOf: (userId) => (users.has(userId) ? { vector: users.get(userId)! } : undefined), assign: () => undefined };
+    for (const userId of [...users.keys()].slice(0, settings.miniBatchSize)) restored.touch(userId, false, profiles);
+    restored.reservoir.userIds.forEach((userId, slot) => expect(restored.reservoir.vectors[slot]).toEqual(users.get(userId)));
+  });
 });
 
 describe('describeSegments', () => {
