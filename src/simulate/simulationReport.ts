@@ -5,13 +5,19 @@
 import type { ResponseTotals } from '../sources/simulator/notificationResponses.js';
 import type { VariantOutcomes } from '../../state/banditPosteriors.js';
 
-export interface SimulationReport {
+/** Which simulation: the policy, the seed, its size, and what it took. */
+export interface SimulationRun {
   policy: string;
   seed: number;
   users: number;
   days: number;
   events: number;
   elapsedMs: number;
+  /** Where its state was kept, when asked to keep it. */
+  dataDir?: string;
+}
+
+export interface SimulationReport extends SimulationRun {
   /** Every notification sent (marketing and transactional). */
   sent: number;
   /** Marketing notifications sent: what the policy controls. */
@@ -37,22 +43,14 @@ export interface SimulationReport {
   suppressed: Record<string, number>;
   /** The bandit's posteriors, per type, segment and variant. */
   bandit: { type: string; segment: string; variant: string; outcomes: VariantOutcomes }[];
-  dataDir?: string;
 }
 
-export interface SimulationTotals {
-  policy: string;
-  seed: number;
-  users: number;
-  days: number;
-  events: number;
-  elapsedMs: number;
+export interface SimulationTotals extends SimulationRun {
   totals: Record<string, unknown>;
   responses: ResponseTotals;
   attributed: number;
   attributedRevenue: number;
   bandit: SimulationReport['bandit'];
-  dataDir?: string;
 }
 
 export function summarizeSimulation(input: SimulationTotals): SimulationReport {
