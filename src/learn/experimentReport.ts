@@ -26,6 +26,12 @@ export interface Comparison {
   /** Difference in rate points (a - b). */
   difference: number;
   pValue: number;
+  /**
+   * In a report: the p-value after Holm's correction over every comparison of the experiment
+   * (each arm against control and holdout, on each metric), so that looking at many of them
+   * does not make one significant by chance; `significant` then says whether it is below 0.05.
+   */
+  adjustedPValue?: number;
   significant: boolean;
 }
 
@@ -160,7 +166,23 @@ export function experimentReport(experiment: ExperimentConfig, counts: ReadonlyM
     }
     report.arms.push(armReport);
   }
+  holmCorrection(report.arms.flatMap((arm) => [...Object.values(arm.vsControl ?? {}), ...Object.values(arm.vsHoldout ?? {})]));
   return report;
+}
+
+/**
+ * Holm-Bonferroni over a family of comparisons: the i-th smallest p-value of m is multiplied by
+ * m - i (i from 0), made monotone, capped at 1; a comparison is significant when its adjusted
+ * p-value is below the level. Controls the chance of any false discovery at the level.
+ */
+export function holmCorrection(comparisons: Comparison[]): void {
+  const ordered = [...comparisons].sort((a, b) => a.pValue - b.pValue);
+  let running = 0;
+  ordered.forEach((comparison, i) => {
+    running = Math.max(running, Math.min(1, (ordered.length - i) * comparison.pValue));
+    comparison.adjustedPValue = running;
+    comparison.significant = running < SIGNIFICANCE;
+  });
 }
 
 /** The report as a text table. */
@@ -168,7 +190,7 @@ export function formatExperimentsReport(reports: readonly ExperimentReport[]): s
   const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
   const rate = (r: Rate) => `${pct(r.rate)} [${pct(r.low)}, ${pct(r.high)}]`;
   const perUser = (r: Rate) => `${r.rate.toFixed(3)} [${r.low.toFixed(3)}, ${r.high.toFixed(3)}]`;
-  const versus = (c: Comparison | undefined) => (c === undefined ? '-' : `${c.lift === null ? 'n/a' : `${c.lift >= 0 ? '+' : ''}${(c.lift * 100).toFixed(1)}%`} (p=${c.pValue.toFixed(3)}${c.significant ? ', significant' : ''})`);
+  const versus = (c: Comparison | undefined) => (c === undefined ? '-' : `${c.lift === null ? 'n/a' : `${c.lift >= 0 ? '+' : ''}${(c.lift * 100).toFixed(1)}%`} (p=${c.pValue.toFixed(3)}${c.adjustedPValue !== undefined ? `, Holm ${c.adjustedPValue.toFixed(3)}` : ''}${c.significant ? ', significant' : ''})`);
   const lines: string[] = [];
   for (const report of reports) {
     const roles = [report.control ? `control ${report.control}` : undefined, report.holdout ? `holdout ${report.holdout}` : undefined].filter(Boolean).join(', ');

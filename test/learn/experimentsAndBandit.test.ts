@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { assignArm, assignmentPoint, controlArm } from '../../src/learn/experimentAssignment.js';
-import { compareMeans, compareProportions, meanPerUser, normalCdf, wilsonInterval } from '../../src/learn/experimentReport.js';
+import { compareMeans, compareProportions, holmCorrection, meanPerUser, normalCdf, wilsonInterval } from '../../src/learn/experimentReport.js';
 import { thompsonChoice } from '../../src/learn/thompsonSampling.js';
 import { Random } from '../../src/sources/simulator/random.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -130,5 +130,15 @@ describe('variant eligibility in the composer', () => {
     expect(asked).toBe(false);
     const rendered = composer.render({ candidate, channel: 'push', locale: 'en-US', timeZone: 'UTC', chooseVariant: () => 'zzz' });
     expect(['a', 'b']).toContain(rendered.variant);
+  });
+});
+
+describe('Holm correction', () => {
+  it('multiplies the i-th smallest p-value by m - i, keeps the order monotone, and judges significance on the adjusted value', () => {
+    const comparisons = [0.01, 0.04, 0.03, 0.5].map((pValue) => ({ lift: 0, difference: 0, pValue, significant: pValue < 0.05 }));
+    holmCorrection(comparisons);
+    [0.04, 0.09, 0.09, 0.5].forEach((expected, i) => expect(comparisons[i].adjustedPValue).toBeCloseTo(expected, 12));
+    // 0.04 and 0.03 were "significant" alone; among four looks only the strongest stays.
+    expect(comparisons.map((c) => c.significant)).toEqual([true, false, false, false]);
   });
 });
