@@ -42,10 +42,10 @@ export class CandidateFilter {
     this.itemCategory = itemCategory;
     this.unavailable = request.isUnavailable;
     if (user >= 0 && user < interactions.byUser.rowCount && (rules.excludeSeen || rules.excludePurchased)) {
-      const n = interactions.byUser.lengths[user];
-      const items = interactions.byUser.columns[user];
-      const purchased = interactions.purchased[user];
-      for (let j = 0; j < n; j++) {
+      const rows = interactions.byUser;
+      const items = rows.columns;
+      const purchased = rows.flags;
+      for (let j = rows.starts[user], end = j + rows.lengths[user]; j < end; j++) {
         if (rules.excludeSeen || purchased[j] === 1) {
           this.marked[items[j]] = 1;
           this.markedItems.push(items[j]);

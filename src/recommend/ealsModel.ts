@@ -141,11 +141,12 @@ export class EalsModel {
    * user's `history` most recent items (all by default).
    */
   updateUser(user: number, history = Infinity): void {
-    const length = this.interactions.byUser.lengths[user];
-    const from = length > history ? length - history : 0;
-    const n = length - from;
-    const items = this.interactions.byUser.columns[user];
-    const weights = this.interactions.byUser.weights[user];
+    const rows = this.interactions.byUser;
+    const length = rows.lengths[user];
+    const from = rows.starts[user] + (length > history ? length - history : 0);
+    const n = rows.starts[user] + length - from;
+    const items = rows.columns;
+    const weights = rows.weights;
     const scale = this.popularityWeightSum > 0 ? this.options.missingWeight / this.popularityWeightSum : 0;
     const a = this.scratchObserved(n);
     const popularity = this.itemPopularityWeight;
@@ -158,15 +159,16 @@ export class EalsModel {
 
   /** Exact coordinate descent over the item's K factors (eq. 13 of the paper), reading its `history` most recent users. */
   updateItem(item: number, history = Infinity): void {
-    const length = this.interactions.byItem.lengths[item];
-    const from = length > history ? length - history : 0;
-    const n = length - from;
-    const weights = this.interactions.byItem.weights[item];
+    const rows = this.interactions.byItem;
+    const length = rows.lengths[item];
+    const from = rows.starts[item] + (length > history ? length - history : 0);
+    const n = rows.starts[item] + length - from;
+    const weights = rows.weights;
     const c = this.missingWeightOf(item);
     const a = this.scratchObserved(n);
     for (let j = 0; j < n; j++) a[j] = weights[from + j] - c;
     this.copyRow(this.itemFactors, item * this.k);
-    this.descend(this.itemFactors, item * this.k, this.userFactors, this.interactions.byItem.columns[item], weights, from, n, a, this.userGram, c);
+    this.descend(this.itemFactors, item * this.k, this.userFactors, rows.columns, weights, from, n, a, this.userGram, c);
     this.replaceInGram(this.itemGram, this.itemFactors, item * this.k, this.itemPopularityWeight[item]);
     this.changedItems.add(item);
   }
@@ -373,10 +375,10 @@ export class EalsModel {
     for (let index = 0; index < k * k; index++) all += sq[index] * sp[index];
     let observed = 0;
     for (let user = 0; user < this.userCount; user++) {
-      const n = this.interactions.byUser.lengths[user];
-      const items = this.interactions.byUser.columns[user];
-      const weights = this.interactions.byUser.weights[user];
-      for (let j = 0; j < n; j++) {
+      const rows = this.interactions.byUser;
+      const items = rows.columns;
+      const weights = rows.weights;
+      for (let j = rows.starts[user], end = j + rows.lengths[user]; j < end; j++) {
         const prediction = this.score(user, items[j]);
         observed += weights[j] * (1 - prediction) ** 2 - this.missingWeightOf(items[j]) * prediction * prediction;
       }

@@ -3,7 +3,6 @@
 // confidence up to a cap. Purchases are flagged, for the "never recommend what was bought" rule.
 
 import { SparseRows } from './sparseRows.js';
-import { growUint8 } from './growTypedArray.js';
 
 /** Pairs are keyed `user * 2^26 + item` in one Map: exact in a double while items < 2^26. */
 const ITEM_SPAN = 2 ** 26;
@@ -11,16 +10,18 @@ const ITEM_SPAN = 2 ** 26;
 export class InteractionMatrix {
   readonly byUser = new SparseRows();
   readonly byItem = new SparseRows();
-  /** Per user entry: 1 when the user bought the item. Parallel to `byUser`'s rows. */
-  purchased: Uint8Array[] = [];
   /** pair key -> position in the user's row * ITEM_SPAN + position in the item's row. */
   private readonly positions = new Map<number, number>();
 
   constructor(private readonly maxConfidence: number) {}
 
   addUser(): number {
-    this.purchased.push(new Uint8Array(4));
     return this.byUser.addRow();
+  }
+
+  /** Whether the user bought the entry at `position` of their row. */
+  purchasedAt(user: number, position: number): boolean {
+    return this.byUser.flags[this.byUser.starts[user] + position] === 1;
   }
 
   addItem(): number {
@@ -31,7 +32,7 @@ export class InteractionMatrix {
   confidence(user: number, item: number): number {
     const packed = this.positions.get(user * ITEM_SPAN + item);
     if (packed === undefined) return 0;
-    return this.byUser.weights[user][Math.floor(packed / ITEM_SPAN)];
+    return this.byUser.weights[this.byUser.starts[user] + Math.floor(packed / ITEM_SPAN)];
   }
 
   /**
@@ -43,19 +44,18 @@ export class InteractionMatrix {
     const packed = this.positions.get(key);
     if (packed === undefined) {
       const capped = Math.min(weight, this.maxConfidence);
-      const userPosition = this.byUser.append(user, item, capped);
+      const userPosition = this.byUser.append(user, item, capped, purchase ? 1 : 0);
       const itemPosition = this.byItem.append(item, user, capped);
       this.positions.set(key, userPosition * ITEM_SPAN + itemPosition);
-      this.purchased[user] = growUint8(this.purchased[user], userPosition + 1);
-      this.purchased[user][userPosition] = purchase ? 1 : 0;
       return true;
     }
     const userPosition = Math.floor(packed / ITEM_SPAN);
     const itemPosition = packed - userPosition * ITEM_SPAN;
-    const capped = Math.min(this.byUser.weights[user][userPosition] + weight, this.maxConfidence);
-    this.byUser.weights[user][userPosition] = capped;
-    this.byItem.weights[item][itemPosition] = capped;
-    if (purchase) this.purchased[user][userPosition] = 1;
+    const userAt = this.byUser.starts[user] + userPosition;
+    const capped = Math.min(this.byUser.weights[userAt] + weight, this.maxConfidence);
+    this.byUser.weights[userAt] = capped;
+    this.byItem.weights[this.byItem.starts[item] + itemPosition] = capped;
+    if (purchase) this.byUser.flags[userAt] = 1;
     return false;
   }
 

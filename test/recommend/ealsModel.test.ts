@@ -48,7 +48,8 @@ function directUpdate(model: EalsModel, side: 'user' | 'item', row: number, hist
   const otherCount = side === 'user' ? model.itemCount : model.userCount;
   const length = rows.lengths[row];
   const observed = new Map<number, number>();
-  for (let j = Math.max(0, length - history); j < length; j++) observed.set(rows.columns[row][j], rows.weights[row][j]);
+  const start = rows.starts[row];
+  for (let j = Math.max(0, length - history); j < length; j++) observed.set(rows.columns[start + j], rows.weights[start + j]);
   const x = Array.from(own.subarray(row * k, (row + 1) * k));
   for (let f = 0; f < k; f++) {
     let numerator = 0;
