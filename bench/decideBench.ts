@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
 import { DecisionEngine, type DecisionResult } from '../src/decide/decisionEngine.js';
-import { decideCandidate } from '../src/decide/decideCandidate.js';
+import { decideCandidate } from './policyFreeDecision.js';
 import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
 import { HOURS_PER_WEEK } from '../state/platformActivity.js';

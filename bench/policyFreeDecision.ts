@@ -1,13 +1,13 @@
-// The first, policy-free decision (consent, first consented channel, in-code templates), kept
-// for callers outside the runtime. The runtime decides with DecisionEngine (decisionEngine.ts):
-// the policy chain of consent, channel choice, quiet hours, send time, caps and rate limits.
+// The decision seam as issue #2 built it, before the policy of issue #7: consent, the first
+// consented channel, in-code templates. Product code no longer uses it (the runtime decides with
+// src/decide/decisionEngine.ts); the decide benchmark runs it as its same-run baseline.
 
-import type { CatalogStore } from '../../state/catalogStore.js';
-import type { UserStore } from '../../state/userStore.js';
-import type { Channel } from '../events/types.js';
-import type { NotificationCandidate } from '../runtime/pipeline.js';
-import type { Notification } from '../sinks/sink.js';
-import { renderNotification } from '../compose/renderNotification.js';
+import type { CatalogStore } from '../state/catalogStore.js';
+import type { UserStore } from '../state/userStore.js';
+import type { Channel } from '../src/events/types.js';
+import type { NotificationCandidate } from '../src/runtime/pipeline.js';
+import type { Notification } from '../src/sinks/sink.js';
+import { renderNotification } from '../src/compose/renderNotification.js';
 
 export interface DecisionDefaults {
   /** Locale for users we know no settings of (Taobao data carries none). */
@@ -18,7 +18,7 @@ export interface DecisionDefaults {
 
 export type Decision = { notification: Notification } | { suppressed: string; candidate: NotificationCandidate };
 
-import { notificationId } from './decisionEngine.js';
+import { notificationId } from '../src/decide/decisionEngine.js';
 export { notificationId };
 
 export function decideCandidate(
