@@ -14,6 +14,7 @@ import { isPerItemSink, type ItemResult, type Notification, type Sink } from '..
 import { CircuitBreaker, type BreakerState } from './circuitBreaker.js';
 import { backoffDelay } from './retryBackoff.js';
 import type { SinkRouter } from './sinkRouter.js';
+import { DeliveryLoop } from './deliveryLoop.js';
 
 /** A notification that could not be delivered, as written to the notification dead-letter file. */
 export interface NotificationDeadLetter {
@@ -63,9 +64,7 @@ export interface RoundResult {
 }
 
 export class NotificationDelivery {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly loop = new DeliveryLoop(() => this.round());
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** Attempt state of entries seen failing, by outbox sequence; `null`: looked up, none stored. */
   private readonly attempts = new Map<number, AttemptState | null>();
@@ -84,21 +83,17 @@ export class NotificationDelivery {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** New entries were committed: deliver them without waiting for the idle poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Stops after the round in hand; entries not yet resolved stay in the outbox. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   breakerState(sink: string): BreakerState {
@@ -252,38 +247,23 @@ export class NotificationDelivery {
     return breaker;
   }
 
-  private async run(): Promise<void> {
+  /** One turn of the loop: a round of sends, or a wait (a wake cannot hurry a failing entry, whose backoff is its own). */
+  private async round(): Promise<void> {
     const idlePollMs = this.options.idlePollMs ?? 200;
-    while (this.running) {
-      let round: RoundResult;
-      try {
-        round = await this.deliverOnce();
-      } catch (error) {
-        this.options.log?.(`delivery round failed: ${(error as Error).message}`);
-        await this.sleep(idlePollMs);
-        continue;
-      }
-      if (round.attempted > 0) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const untilNext = Number.isFinite(round.nextAttemptAt) ? Math.max(1, round.nextAttemptAt - this.now()) : idlePollMs;
-      await this.sleep(Math.min(idlePollMs, untilNext));
+    let round: RoundResult;
+    try {
+      round = await this.deliverOnce();
+    } catch (error) {
+      this.options.log?.(`delivery round failed: ${(error as Error).message}`);
+      await this.loop.sleep(idlePollMs);
+      return;
     }
-  }
-
-  /** Waits `ms` or until `wake()`/`stop()`: a wake cannot hurry a failing entry, whose backoff is its own. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        if (self.wakeUp === done) self.wakeUp = undefined;
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+    if (round.attempted > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
+    const untilNext = Number.isFinite(round.nextAttemptAt) ? Math.max(1, round.nextAttemptAt - this.now()) : idlePollMs;
+    await this.loop.sleep(Math.min(idlePollMs, untilNext));
   }
 }
 

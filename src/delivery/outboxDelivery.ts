@@ -4,6 +4,7 @@
 
 import type { Outbox } from '../../state/outbox.js';
 import type { Sink } from '../sinks/sink.js';
+import { DeliveryLoop } from './deliveryLoop.js';
 
 export interface OutboxDeliveryOptions<T> {
   batchSize: number;
@@ -17,9 +18,7 @@ export interface OutboxDeliveryOptions<T> {
 }
 
 export class OutboxDelivery<T> {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly loop = new DeliveryLoop(() => this.round());
   private failures = 0;
 
   constructor(
@@ -29,14 +28,12 @@ export class OutboxDelivery<T> {
   ) {}
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Tells the loop new entries were committed, so it need not wait for its poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Delivers one batch; returns how many entries left the outbox. */
@@ -57,43 +54,24 @@ export class OutboxDelivery<T> {
 
   /** Stops after the send in hand; entries not yet acknowledged stay in the outbox. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
+  /** One turn of the loop: a batch sent, or a backoff after a failure, or an idle wait. */
+  private async round(): Promise<void> {
     const { idlePollMs = 200, initialBackoffMs = 100, maxBackoffMs = 30_000, random = Math.random } = this.options;
-    while (this.running) {
-      let delivered = 0;
-      try {
-        delivered = await this.deliverOnce();
-        this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        this.options.onFailed?.(error, this.failures, this.outbox.peek(this.options.batchSize).map((e) => e.value));
-        // Full jitter: spreads retries of many processes so a recovering sink is not stampeded.
-        const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (this.failures - 1));
-        await this.sleep(ceiling * random(), false);
-        continue;
-      }
-      if (delivered === 0) await this.sleep(idlePollMs, true);
+    let delivered = 0;
+    try {
+      delivered = await this.deliverOnce();
+      this.failures = 0;
+    } catch (error) {
+      this.failures++;
+      this.options.onFailed?.(error, this.failures, this.outbox.peek(this.options.batchSize).map((e) => e.value));
+      // Full jitter: spreads retries of many processes so a recovering sink is not stampeded.
+      const ceiling = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (this.failures - 1));
+      await this.loop.sleep(ceiling * random(), false);
+      return;
     }
-  }
-
-  /** A backoff sleep is not cut short by `wake()` (new work must not hurry a failing sink); `stop()` still ends it. */
-  private sleep(ms: number, wakeable: boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = undefined;
-        resolve();
-      }
-      this.wakeUp = wakeable ? done : () => {
-        if (!this.running) done();
-      };
-    });
+    if (delivered === 0) await this.loop.sleep(idlePollMs);
   }
 }
