@@ -6,8 +6,9 @@
 // UNREGISTERED, APNs 410) is a permanent failure: channel choice falls back to the next channel.
 
 import { createHash } from 'node:crypto';
-import { mapConcurrent, postForResult, secretFromEnv, throwOnFailure } from './httpDelivery.js';
-import type { ItemResult, Notification, PerItemSink } from './sink.js';
+import { postForResult, secretFromEnv } from './httpDelivery.js';
+import { OneByOneSink } from './oneByOneSink.js';
+import type { ItemResult, Notification } from './sink.js';
 
 export interface MobilePushSinkOptions {
   provider: 'fcm' | 'apns';
@@ -33,26 +34,17 @@ const stringData = (notification: Notification): Record<string, string> => {
   return data;
 };
 
-export class MobilePushSink implements PerItemSink<Notification> {
+export class MobilePushSink extends OneByOneSink {
   readonly name: string;
   private readonly token: string | undefined;
 
   constructor(private readonly options: MobilePushSinkOptions) {
+    super(options.concurrency);
     this.name = `push_${options.provider}`;
     this.token = secretFromEnv(options.tokenEnv, options.env);
   }
 
-  sendEach(items: Notification[]): Promise<ItemResult[]> {
-    return mapConcurrent(items, this.options.concurrency, (notification) => this.post(notification));
-  }
-
-  async send(items: Notification[]): Promise<void> {
-    throwOnFailure(this.name, await this.sendEach(items));
-  }
-
-  async close(): Promise<void> {}
-
-  private post(notification: Notification): Promise<ItemResult> {
+  protected sendOne(notification: Notification): Promise<ItemResult> {
     const deviceToken = notification.to;
     if (deviceToken === undefined) return Promise.resolve({ ok: false, permanent: true, error: 'no_address' });
     const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -5,8 +5,9 @@
 
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import { mapConcurrent, secretFromEnv, throwOnFailure } from './httpDelivery.js';
-import type { ItemResult, Notification, PerItemSink } from './sink.js';
+import { secretFromEnv } from './httpDelivery.js';
+import { OneByOneSink } from './oneByOneSink.js';
+import type { ItemResult, Notification } from './sink.js';
 
 export interface SmtpSinkOptions {
   host: string;
@@ -21,11 +22,12 @@ export interface SmtpSinkOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export class SmtpSink implements PerItemSink<Notification> {
+export class SmtpSink extends OneByOneSink {
   readonly name = 'smtp';
   private readonly transport: Transporter;
 
   constructor(private readonly options: SmtpSinkOptions) {
+    super(options.maxConnections);
     const user = secretFromEnv(options.userEnv, options.env);
     const pass = secretFromEnv(options.passwordEnv, options.env);
     this.transport = nodemailer.createTransport({
@@ -43,19 +45,11 @@ export class SmtpSink implements PerItemSink<Notification> {
     });
   }
 
-  sendEach(items: Notification[]): Promise<ItemResult[]> {
-    return mapConcurrent(items, this.options.maxConnections, (notification) => this.sendOne(notification));
-  }
-
-  async send(items: Notification[]): Promise<void> {
-    throwOnFailure(this.name, await this.sendEach(items));
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.transport.close();
   }
 
-  private async sendOne(notification: Notification): Promise<ItemResult> {
+  protected async sendOne(notification: Notification): Promise<ItemResult> {
     if (notification.to === undefined) return { ok: false, permanent: true, error: 'no_address' };
     try {
       await this.transport.sendMail({

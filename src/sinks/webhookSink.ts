@@ -6,8 +6,9 @@
 // from the environment and appears nowhere else.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mapConcurrent, postForResult, secretFromEnv, throwOnFailure } from './httpDelivery.js';
-import type { ItemResult, Notification, PerItemSink } from './sink.js';
+import { postForResult, secretFromEnv } from './httpDelivery.js';
+import { OneByOneSink } from './oneByOneSink.js';
+import type { ItemResult, Notification } from './sink.js';
 
 export const SIGNATURE_HEADER = 'x-pushflow-signature';
 export const TIMESTAMP_HEADER = 'x-pushflow-timestamp';
@@ -37,25 +38,16 @@ export function verifyWebhookSignature(secret: string, timestamp: string, body: 
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-export class WebhookSink implements PerItemSink<Notification> {
+export class WebhookSink extends OneByOneSink {
   readonly name = 'webhook';
   private readonly secret: string | undefined;
 
   constructor(private readonly options: WebhookSinkOptions) {
+    super(options.concurrency);
     this.secret = secretFromEnv(options.secretEnv, options.env);
   }
 
-  sendEach(items: Notification[]): Promise<ItemResult[]> {
-    return mapConcurrent(items, this.options.concurrency, (notification) => this.post(notification));
-  }
-
-  async send(items: Notification[]): Promise<void> {
-    throwOnFailure(this.name, await this.sendEach(items));
-  }
-
-  async close(): Promise<void> {}
-
-  private post(notification: Notification): Promise<ItemResult> {
+  protected sendOne(notification: Notification): Promise<ItemResult> {
     const body = JSON.stringify(notification);
     const timestamp = String(Math.floor(this.options.now?.() ?? Date.now() / 1000));
     const headers: Record<string, string> = {
