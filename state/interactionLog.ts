@@ -6,19 +6,11 @@
 
 import type { Database } from 'lmdb';
 import type { BehaviorType } from '../src/events/types.js';
+import type { Interaction } from '../src/recommend/recommender.js';
 import type { StateStore } from './stateStore.js';
 
 /** [userId, itemId, categoryId or null, behaviour type, event time, segmentId or null] */
 type LoggedInteraction = [string, string, string | null, BehaviorType, number, string | null];
-
-export interface LoggedFeedback {
-  userId: string;
-  itemId: string;
-  categoryId?: string;
-  type: BehaviorType;
-  time: number;
-  segmentId?: string;
-}
 
 export class InteractionLog {
   private readonly db: Database<LoggedInteraction, number>;
@@ -32,16 +24,16 @@ export class InteractionLog {
   }
 
   /** Call inside the batch transaction. */
-  append(interaction: LoggedFeedback): void {
+  append(interaction: Interaction): void {
     const { userId, itemId, categoryId, type, time, segmentId } = interaction;
     this.db.putSync(this.nextSeq++, [userId, itemId, categoryId ?? null, type, time, segmentId ?? null]);
   }
 
   /** Every logged interaction, in the order it was learned. */
-  *replay(): Generator<LoggedFeedback> {
+  *replay(): Generator<Interaction> {
     for (const { value } of this.db.getRange()) {
       const [userId, itemId, categoryId, type, time, segmentId] = value;
-      const interaction: LoggedFeedback = { userId, itemId, type, time };
+      const interaction: Interaction = { userId, itemId, type, time };
       if (categoryId !== null) interaction.categoryId = categoryId;
       if (segmentId !== null) interaction.segmentId = segmentId;
       yield interaction;
