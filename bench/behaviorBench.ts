@@ -157,7 +157,6 @@ async function longTaobaoFile(copies: number): Promise<string> {
 async function replayChild(file: string, mode: 'off' | 'worker' | 'main'): Promise<void> {
   const { PushflowProcess } = await import('../src/app/pushflowProcess.js');
   const { FileSource } = await import('../src/sources/fileSource.js');
-  const { buildDeadLetterSink, buildNotificationSink } = await import('../src/app/buildSinks.js');
   const { ALL_PIPELINES } = await import('../pipelines/index.js');
   const { createMetrics } = await import('../src/observability/metrics.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'pushflow-behavior-replay-data-'));
@@ -177,8 +176,6 @@ async function replayChild(file: string, mode: 'off' | 'worker' | 'main'): Promi
   const pushflow = new PushflowProcess({
     config,
     pipelines: ALL_PIPELINES,
-    notificationSink: buildNotificationSink(config),
-    deadLetterSink: buildDeadLetterSink(config),
     metrics,
     log: (line) => log.push(line),
   });

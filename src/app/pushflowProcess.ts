@@ -14,7 +14,7 @@ import { NotificationDelivery, type NotificationDeadLetter } from '../delivery/n
 import { SinkRouter } from '../delivery/sinkRouter.js';
 import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
 import { DeliveryAttempts } from '../../state/deliveryAttempts.js';
-import { buildChannelSinks, buildNotificationDeadLetterSink } from './buildSinks.js';
+import { buildChannelSinks, buildDeadLetterSink, buildNotificationDeadLetterSink, buildNotificationSink } from './buildSinks.js';
 import type { PushflowMetrics } from '../observability/metrics.js';
 import { promRuntimeMetrics } from '../observability/promRuntimeMetrics.js';
 import { startObservabilityServer } from '../observability/httpServer.js';
@@ -27,11 +27,12 @@ import { connectModels, type ModelConnections } from './modelConnections.js';
 export interface PushflowProcessOptions {
   config: PushflowConfig;
   pipelines: PipelineDefinition[];
-  /** The default notification sink (`sinks.notifications`). */
-  notificationSink: Sink<Notification>;
+  /** The default notification sink; default: built from `sinks.notifications`. */
+  notificationSink?: Sink<Notification>;
   /** Sinks of channels routed elsewhere; default: built from `sinks.routes`. */
   channelSinks?: Partial<Record<Channel, Sink<Notification>>>;
-  deadLetterSink: Sink<DeadLetter>;
+  /** Where invalid input goes; default: built from the config (a `.dlq` topic or a JSONL file). */
+  deadLetterSink?: Sink<DeadLetter>;
   /** Where undeliverable notifications go; default: `sinks.notificationDeadLetterPath`. */
   notificationDeadLetterSink?: Sink<NotificationDeadLetter>;
   /** Best-send-time inputs for the policy; default: profiles, segments and the behaviour model (`connectModels`). */
@@ -68,6 +69,7 @@ export class PushflowProcess {
   private readonly notifications: NotificationDelivery;
   private readonly sinks: SinkRouter;
   private readonly notificationDeadLetterSink: Sink<NotificationDeadLetter>;
+  private readonly deadLetterSink: Sink<DeadLetter>;
   private readonly deadLetters: OutboxDelivery<DeadLetter>;
   private readonly clock: Clock;
   private source: Source | undefined;
@@ -95,7 +97,9 @@ export class PushflowProcess {
       signals: options.signals ?? this.models.signals,
       ports: { ...this.models.ports, ...options.ports },
     });
-    this.sinks = new SinkRouter(options.notificationSink, options.channelSinks ?? buildChannelSinks(config, options.notificationSink));
+    const notificationSink = options.notificationSink ?? buildNotificationSink(config);
+    this.deadLetterSink = options.deadLetterSink ?? buildDeadLetterSink(config);
+    this.sinks = new SinkRouter(notificationSink, options.channelSinks ?? buildChannelSinks(config, notificationSink));
     this.notificationDeadLetterSink = options.notificationDeadLetterSink ?? buildNotificationDeadLetterSink(config);
     const { delivery } = config;
     this.notifications = new NotificationDelivery(
@@ -122,13 +126,13 @@ export class PushflowProcess {
         log: options.log,
       },
     );
-    this.deadLetters = new OutboxDelivery(this.runtime.deadLetters, options.deadLetterSink, {
+    this.deadLetters = new OutboxDelivery(this.runtime.deadLetters, this.deadLetterSink, {
       batchSize: config.outbox.deliveryBatchSize,
       onDelivered: (items) => {
         for (const item of items) metrics?.deadLetters.inc({ source: item.source, reason: item.field.split('.')[0] });
       },
       onFailed: (error, attempt) =>
-        options.log?.(`dead-letter sink ${options.deadLetterSink.name} failed (attempt ${attempt}): ${(error as Error).message}`),
+        options.log?.(`dead-letter sink ${this.deadLetterSink.name} failed (attempt ${attempt}): ${(error as Error).message}`),
     });
   }
 
@@ -195,7 +199,7 @@ export class PushflowProcess {
     await this.server?.close();
     await this.sinks.close();
     await this.notificationDeadLetterSink.close();
-    await this.options.deadLetterSink.close();
+    await this.deadLetterSink.close();
     await this.store.close();
   }
 

@@ -3,7 +3,6 @@
 import type { PushflowConfig } from '../config/schema.js';
 import { createMetrics } from '../observability/metrics.js';
 import { PushflowProcess, type RunReport } from '../app/pushflowProcess.js';
-import { buildDeadLetterSink, buildNotificationSink } from '../app/buildSinks.js';
 import type { Source } from '../sources/source.js';
 import type { PushflowMetrics } from '../observability/metrics.js';
 import { ALL_PIPELINES } from '../../pipelines/index.js';
@@ -20,8 +19,6 @@ export async function runToCompletion(
   const pushflow = new PushflowProcess({
     config,
     pipelines: ALL_PIPELINES,
-    notificationSink: buildNotificationSink(config),
-    deadLetterSink: buildDeadLetterSink(config),
     metrics,
     idleTicks: options.idleTicks,
     log: logLine,

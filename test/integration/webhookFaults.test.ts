@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { PushflowProcess } from '../../src/app/pushflowProcess.js';
-import { buildNotificationSink } from '../../src/app/buildSinks.js';
 import { FileSource } from '../../src/sources/fileSource.js';
 import { JsonlFileSink } from '../../src/sinks/jsonlSink.js';
 import { verifyWebhookSignature } from '../../src/sinks/webhookSink.js';
@@ -71,7 +70,6 @@ describe('webhook outage and recovery', () => {
     const pushflow = new PushflowProcess({
       config,
       pipelines: [catalogAndUsers, abandonedCart],
-      notificationSink: buildNotificationSink(config),
       deadLetterSink: new JsonlFileSink<DeadLetter>(join(dir, 'dlq.jsonl')),
       metrics,
       log: (line) => { logs.push(line); if (process.env.DEBUG_FAULTS) console.log(Date.now() % 100000, line); },

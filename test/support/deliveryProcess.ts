@@ -4,7 +4,6 @@
 
 import { join } from 'node:path';
 import { PushflowProcess } from '../../src/app/pushflowProcess.js';
-import { buildNotificationSink } from '../../src/app/buildSinks.js';
 import type { PushflowConfig } from '../../src/config/schema.js';
 import { createMetrics, type PushflowMetrics } from '../../src/observability/metrics.js';
 import type { PipelineDefinition } from '../../src/runtime/pipeline.js';
@@ -16,7 +15,6 @@ export function deliveryProcess(config: PushflowConfig, pipelines: PipelineDefin
   const pushflow = new PushflowProcess({
     config,
     pipelines,
-    notificationSink: buildNotificationSink(config),
     deadLetterSink: new JsonlFileSink<DeadLetter>(join(dir, 'dlq.jsonl')),
     metrics,
   });
