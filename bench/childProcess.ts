@@ -3,9 +3,17 @@
 
 import { spawn } from 'node:child_process';
 
+/**
+ * Extra node flags for every benchmark child, e.g. `PUSHFLOW_BENCH_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof"` to profile the subjects (node refuses --cpu-prof in NODE_OPTIONS).
+ */
+export function benchNodeArgs(): string[] {
+  return (process.env.PUSHFLOW_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 export function runJsonChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...benchNodeArgs(), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -21,7 +21,7 @@ import { recordDecoder } from '../src/events/decode.js';
 import { createKafkaClient, ensureTopics } from '../src/kafka/kafkaClient.js';
 import { startKafkaBroker } from '../src/kafka/localBroker.js';
 import { deadLetterTopic } from '../src/sinks/kafkaSink.js';
-import { median, runJsonChild } from './childProcess.js';
+import { benchNodeArgs, median, runJsonChild } from './childProcess.js';
 import { pipelineTrees, type PipelineTree } from './pipelineTrees.js';
 
 const PARTITIONS = 3;
@@ -185,7 +185,7 @@ async function pipelineRun(brokers: string[], topic: string, records: number, tr
   const spawnedAt = performance.now();
   const child = spawn(
     process.execPath,
-    [resolve('dist/src/cli/main.js'), 'run', '--source', 'kafka', '--sink', 'jsonl', '--data-dir', dataDir, '--json'],
+    [...benchNodeArgs(), resolve('dist/src/cli/main.js'), 'run', '--source', 'kafka', '--sink', 'jsonl', '--data-dir', dataDir, '--json'],
     {
       env: {
         ...process.env,

@@ -18,6 +18,7 @@ import type { TriggerPorts } from '../../pipelines/ports.js';
 import { StateStore } from '../../state/stateStore.js';
 import { SourceOffsets } from '../../state/sourceOffsets.js';
 import { ExpiringIdSet } from '../../state/expiringIdSet.js';
+import { HashedIdSet } from '../../state/hashedIdSet.js';
 import { Outbox } from '../../state/outbox.js';
 import { TimerStore } from '../../state/timerStore.js';
 import { CatalogStore } from '../../state/catalogStore.js';
@@ -60,7 +61,7 @@ interface RunningGraph {
 
 export class PipelineRuntime {
   readonly offsets: SourceOffsets;
-  readonly dedupe: ExpiringIdSet;
+  readonly dedupe: HashedIdSet;
   /** Notification ids ever queued: the last line of defence against producing one twice. */
   readonly issued: ExpiringIdSet;
   readonly outbox: Outbox<Notification>;
@@ -91,7 +92,7 @@ export class PipelineRuntime {
   constructor(private readonly options: PipelineRuntimeOptions) {
     const { store, config } = options;
     this.offsets = new SourceOffsets(store);
-    this.dedupe = new ExpiringIdSet(store, 'dedupe:events', config.events.dedupeTtlHours * 3_600_000);
+    this.dedupe = new HashedIdSet(store, 'dedupe:event-batches', config.events.dedupeTtlHours * 3_600_000, 'dedupe:events');
     this.issued = new ExpiringIdSet(store, 'dedupe:notifications', 30 * DAY_MS);
     this.outbox = new Outbox<Notification>(store, 'outbox:notifications');
     this.deadLetters = new Outbox<DeadLetter>(store, 'outbox:dead-letters');
@@ -149,7 +150,7 @@ export class PipelineRuntime {
     this.summary = RunTotals.emptySummary();
     const decode = this.decoder(batch.format, batch.liveEventTime === true);
     this.deferred = new Map();
-    this.options.store.transaction(() => {
+    this.inTransaction(() => {
       this.applyDeliveryReceipts();
       for (const record of batch.records) {
         this.summary.events++;
@@ -163,6 +164,7 @@ export class PipelineRuntime {
         this.ingest(decoded.event, batch, record.offset, now);
       }
       this.endBatch();
+      this.dedupe.flush();
       this.offsets.set(batch.source, batch.partition, batch.nextOffset);
       this.commitProgress();
     });
@@ -182,7 +184,7 @@ export class PipelineRuntime {
     this.ingestedAt = now;
     this.summary = RunTotals.emptySummary();
     this.deferred = new Map();
-    this.options.store.transaction(() => {
+    this.inTransaction(() => {
       this.applyDeliveryReceipts();
       this.emitWatermark(this.watermark.current());
       this.endBatch();
@@ -190,6 +192,16 @@ export class PipelineRuntime {
     });
     this.afterCommit(source, performance.now() - started);
     return this.summary;
+  }
+
+  /** The batch's one transaction; what it added to the in-memory dedupe set goes with it if it fails. */
+  private inTransaction(work: () => void): void {
+    try {
+      this.options.store.transaction(work);
+    } catch (error) {
+      this.dedupe.discard();
+      throw error;
+    }
   }
 
   close(): void {
@@ -313,6 +325,7 @@ export class PipelineRuntime {
   }
 
   private afterCommit(source: string, elapsedMs: number): void {
+    this.dedupe.commit();
     this.committedCounts = this.pendingCounts;
     this.outbox.committed(this.summary.notifications.length);
     this.deadLetters.committed(this.summary.deadLettered);
