@@ -53,11 +53,16 @@ export class EalsModel {
   private readonly itemGram: Float64Array;
   private readonly userGram: Float64Array;
   private readonly random: SeededRandom;
-  /** Scratch: predictions of the row being updated, a_j = w_j - c_j, the partners' factors transposed, its old factors. */
-  private predictions = new Float64Array(256);
+  /**
+   * Scratch: residuals r_j = w_j - a_j yhat_j of the row being updated, a_j = w_j - c_j, the
+   * partners' factors transposed (float32 like the factors, so copied exactly), its old factors.
+   */
+  private residuals = new Float64Array(256);
   private observedWeights = new Float64Array(256);
-  private gathered = new Float64Array(256 * 32);
+  private gathered = new Float32Array(256 * 32);
   private readonly oldRow: Float64Array;
+  /** Scratch: the cache times the row being updated, kept current coordinate by coordinate. */
+  private readonly gramTimesRow: Float64Array;
   private readonly onlineHistory: number;
   /** Rows changed since the last `takeChanged*` (for write-behind to LMDB), flagged and listed. */
   private readonly changedUsers = new ChangedRows();
@@ -69,6 +74,7 @@ export class EalsModel {
     this.itemGram = new Float64Array(this.k * this.k);
     this.userGram = new Float64Array(this.k * this.k);
     this.oldRow = new Float64Array(this.k);
+    this.gramTimesRow = new Float64Array(this.k);
     this.random = new SeededRandom(options.seed);
     this.onlineHistory = options.onlineHistory ?? Infinity;
   }
@@ -178,13 +184,14 @@ export class EalsModel {
    * partners `columns[from..from+n)` with confidences `weights[from..)` and `a[j] = w_j - c_j`,
    * and the missing-data term `gramScale * gram` over every partner (upper triangle of `gram`).
    *
-   * With g_j the partner's factors, coordinate f's exact minimizer is
-   *   x_f = (b_f - sum_j a_j yhat_j g_jf + x_f d_f - gramScale * sum_{h != f} x_h gram_hf)
+   * With g_j the partner's factors and yhat_j = x.g_j, coordinate f's exact minimizer is
+   *   x_f = (sum_j r_j g_jf + x_f d_f - gramScale * sum_{h != f} x_h gram_hf)
    *         / (d_f + gramScale * gram_ff + lambda)
-   * with b_f = sum_j w_j g_jf and d_f = sum_j a_j g_jf^2. One strided pass computes the
-   * predictions and copies the partners' factors transposed (factor-major), so that each of the
-   * passes that follow reads contiguous memory; each of those first applies the previous
-   * coordinates' changes to the predictions, then sums b_f, d_f and the observed term.
+   * with the residual r_j = w_j - a_j yhat_j and d_f = sum_j a_j g_jf^2. A change delta of x_f
+   * changes r_j by -delta a_j g_jf. One strided pass copies the partners' factors transposed
+   * (factor-major), so that each pass that follows reads contiguous memory, and computes the
+   * residuals; each of those passes first applies the previous coordinates' changes to the
+   * residuals, then sums what the next coordinates need.
    */
   private descend(
     x: Float32Array,
@@ -200,10 +207,11 @@ export class EalsModel {
   ): void {
     const { k } = this;
     const lambda = this.options.regularization;
-    if (this.gathered.length < n * k) this.gathered = new Float64Array(Math.max(n * k, this.gathered.length * 2));
+    if (this.gathered.length < n * k) this.gathered = new Float32Array(Math.max(n * k, this.gathered.length * 2));
     const g = this.gathered;
-    const prediction = this.scratch(n);
+    const residual = this.scratch(n);
     const row = this.oldRow; // the row's factors, copied by the caller
+    this.multiplyGram(gram, row);
     for (let j = 0; j < n; j++) {
       const otherBase = columns[from + j] * k;
       let sum0 = 0;
@@ -223,12 +231,12 @@ export class EalsModel {
         g[at] = value;
         sum0 += row[f] * value;
       }
-      prediction[j] = sum0 + sum1;
+      residual[j] = weights[from + j] - a[j] * (sum0 + sum1);
     }
     // Coordinates go two at a time: one pass sums what both need, including the pair's own
-    // cross term m = sum_j a_j g_jf g_jf', so that the second coordinate's observed term can take
-    // the first one's change (r_j += delta g_jf adds delta * m) without another pass. The
-    // result is the same sequential coordinate descent, in half the passes over the entries.
+    // cross term m = sum_j a_j g_jf g_jf', so that the second coordinate can take the first
+    // one's change (its sum of r_j g_jf' loses delta * m) without another pass. The result is
+    // the same sequential coordinate descent, in half the passes over the entries.
     let delta0 = 0;
     let delta1 = 0;
     let previous0 = 0;
@@ -239,78 +247,91 @@ export class EalsModel {
       const offset1 = offset0 + n;
       // Two simple loops run faster in V8 than one that both writes and sums.
       if (delta0 !== 0 || delta1 !== 0) {
-        for (let j = 0; j < n; j++) prediction[j] += delta0 * g[previous0 + j] + delta1 * g[previous1 + j];
+        for (let j = 0; j < n; j++) residual[j] -= a[j] * (delta0 * g[previous0 + j] + delta1 * g[previous1 + j]);
       }
-      let observed0 = 0;
-      let observed1 = 0;
-      let linear0 = 0;
-      let linear1 = 0;
+      let numerator0 = 0;
+      let numerator1 = 0;
       let diagonal0 = 0;
       let diagonal1 = 0;
       let pair = 0;
       for (let j = 0; j < n; j++) {
         const value0 = g[offset0 + j];
         const value1 = g[offset1 + j];
-        const confidence = weights[from + j];
+        const r = residual[j];
         const weighted0 = a[j] * value0;
-        const weighted1 = a[j] * value1;
-        const predicted = prediction[j];
-        observed0 += weighted0 * predicted;
-        observed1 += weighted1 * predicted;
-        linear0 += confidence * value0;
-        linear1 += confidence * value1;
+        numerator0 += r * value0;
+        numerator1 += r * value1;
         diagonal0 += weighted0 * value0;
-        diagonal1 += weighted1 * value1;
+        diagonal1 += a[j] * value1 * value1;
         pair += weighted0 * value1;
       }
-      delta0 = this.solveCoordinate(x, base, f, linear0, observed0, diagonal0, gram, gramScale, lambda);
-      delta1 = this.solveCoordinate(x, base, f + 1, linear1, observed1 + delta0 * pair, diagonal1, gram, gramScale, lambda);
+      delta0 = this.solveCoordinate(x, base, f, numerator0, diagonal0, gram, gramScale, lambda);
+      delta1 = this.solveCoordinate(x, base, f + 1, numerator1 - delta0 * pair, diagonal1, gram, gramScale, lambda);
       previous0 = offset0;
       previous1 = offset1;
     }
     if (f < k) {
       // An odd K: the last coordinate alone.
       const offset = f * n;
-      let observed = 0;
-      let linear = 0;
+      let numerator = 0;
       let diagonal = 0;
       for (let j = 0; j < n; j++) {
         const value = g[offset + j];
-        const predicted = prediction[j] + delta0 * g[previous0 + j] + delta1 * g[previous1 + j];
-        const weighted = a[j] * value;
-        observed += weighted * predicted;
-        linear += weights[from + j] * value;
-        diagonal += weighted * value;
+        const r = residual[j] - a[j] * (delta0 * g[previous0 + j] + delta1 * g[previous1 + j]);
+        numerator += r * value;
+        diagonal += a[j] * value * value;
       }
-      this.solveCoordinate(x, base, f, linear, observed, diagonal, gram, gramScale, lambda);
+      this.solveCoordinate(x, base, f, numerator, diagonal, gram, gramScale, lambda);
     }
   }
 
   /**
-   * Sets coordinate f of the row to its exact minimizer given the observed sums, and returns
-   * its change:
-   *   x_f = (linear - observed + x_f diagonal - gramScale * sum_{h != f} x_h gram_hf)
+   * Sets coordinate f of the row to its exact minimizer given the sums over its observed
+   * partners, and returns its change:
+   *   x_f = (numerator + x_f diagonal - gramScale * sum_{h != f} x_h gram_hf)
    *         / (diagonal + gramScale * gram_ff + lambda)
+   * The cross sum is read from `gramTimesRow` (gram x), which then takes the change: K
+   * independent multiply-adds instead of a K-long chain of dependent ones.
    */
   private solveCoordinate(
     x: Float32Array,
     base: number,
     f: number,
-    linear: number,
-    observed: number,
+    numerator: number,
     diagonal: number,
     gram: Float64Array,
     gramScale: number,
     lambda: number,
   ): number {
     const { k } = this;
+    const product = this.gramTimesRow;
     const old = x[base + f];
-    // sum_{h != f} x_h gram_hf from the upper triangle: column f above the diagonal, row f after it.
-    let cross = 0;
-    for (let h = 0; h < f; h++) cross += x[base + h] * gram[h * k + f];
-    for (let h = f + 1; h < k; h++) cross += x[base + h] * gram[f * k + h];
-    x[base + f] = (linear - observed + old * diagonal - gramScale * cross) / (diagonal + gramScale * gram[f * k + f] + lambda);
-    return x[base + f] - old;
+    const own = gram[f * k + f];
+    const cross = product[f] - old * own;
+    x[base + f] = (numerator + old * diagonal - gramScale * cross) / (diagonal + gramScale * own + lambda);
+    const delta = x[base + f] - old;
+    // gram x changes by delta times column f, read from the upper triangle.
+    if (delta !== 0) {
+      for (let h = 0; h < f; h++) product[h] += delta * gram[h * k + f];
+      for (let h = f, at = f * k + f; h < k; h++, at++) product[h] += delta * gram[at];
+    }
+    return delta;
+  }
+
+  /** gramTimesRow = gram row, from the upper triangle of the symmetric `gram`. */
+  private multiplyGram(gram: Float64Array, row: Float64Array): void {
+    const { k } = this;
+    const product = this.gramTimesRow;
+    product.fill(0);
+    for (let a = 0; a < k; a++) {
+      const rowA = row[a];
+      let sum = gram[a * k + a] * rowA;
+      for (let b = a + 1, at = a * k + a + 1; b < k; b++, at++) {
+        sum += gram[at] * row[b];
+        product[b] += gram[at] * rowA;
+      }
+      product[a] += sum;
+    }
   }
 
   /** One full eALS iteration (Algorithm 1): every user, then every item; then exact caches. */
@@ -418,8 +439,8 @@ export class EalsModel {
   }
 
   private scratch(n: number): Float64Array {
-    if (this.predictions.length < n) this.predictions = growFloat64(this.predictions, n);
-    return this.predictions;
+    if (this.residuals.length < n) this.residuals = growFloat64(this.residuals, n);
+    return this.residuals;
   }
 
   private scratchObserved(n: number): Float64Array {
