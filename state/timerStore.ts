@@ -69,14 +69,21 @@ export class TimerStore<P> {
   takeDue(time: number): Timer<P>[] {
     if (this.earliestDue > time) return [];
     const due: Timer<P>[] = [];
-    for (const { key, value } of this.byDue.getRange({ end: [time, '\uffff'] })) {
+    // One scan finds the due timers and the next due time after them (a second cursor for the
+    // earliest due time cost as much as the scan: this runs at most once per watermark advance).
+    let next = Infinity;
+    for (const { key, value } of this.byDue.getRange()) {
+      if (key[0] > time) {
+        next = key[0];
+        break;
+      }
       due.push({ id: key[1], due: key[0], payload: value });
     }
     for (const timer of due) {
       this.byDue.removeSync([timer.due, timer.id]);
       this.dueById.removeSync(timer.id);
     }
-    this.earliestDue = this.readEarliestDue();
+    this.earliestDue = next;
     return due;
   }
 

@@ -1,10 +1,18 @@
 // Reads one Kafka topic as a consumer-group member and hands each fetched partition batch to the
-// runtime. LMDB, not Kafka, is the source of truth for positions: on every group join the source
+// runtime. The kafkajs member runs in a worker thread (kafkaFetchWorker.ts), which fetches and
+// decodes the next batches on the second core while this thread runs the pipeline on the one in
+// hand. LMDB, not Kafka, is the source of truth for positions: on every group join the worker
 // seeks each assigned partition to LMDB's resume offset; Kafka commits are for monitoring only.
 
-import { createKafkaClient } from '../kafka/kafkaClient.js';
-import type { KafkaBatchPayload, KafkaConsumer } from '../kafka/kafkaClient.js';
-import type { BatchHandler, RawRecord, ResumePosition, Source, SourceBatch } from './source.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { projectRoot } from '../config/projectRoot.js';
+import { SHARED_BYTES, SharedSlot, unpackRecords } from './kafkaFetchProtocol.js';
+import type { FetchWorkerData, FromFetchWorker, JoinedPositions, PackedBatch, ToFetchWorker } from './kafkaFetchProtocol.js';
+import type { BatchHandler, ResumePosition, Source, SourceBatch } from './source.js';
 
 export interface KafkaSourceOptions {
   brokers: string[];
@@ -29,6 +37,11 @@ export interface KafkaSourceOptions {
    * (kafkajs default 30000 ms): also how long a restarted process waits for its killed self.
    */
   sessionTimeoutMs?: number;
+  /**
+   * Batches fetched ahead and held for the pipeline (default 4): the fetch thread stops fetching
+   * while this many wait. Each is at most `maxBytesPerPartition`.
+   */
+  prefetchBatches?: number;
   /** Records not yet handed out on a partition (high watermark - next offset), after each batch. */
   onLag?: (partition: number, lag: number) => void;
 }
@@ -36,108 +49,170 @@ export interface KafkaSourceOptions {
 export class KafkaSource implements Source {
   readonly id: string;
   private readonly options: KafkaSourceOptions;
-  private consumer: KafkaConsumer | undefined;
+  private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED_BYTES));
+  private worker: Worker | undefined;
+  private positionsPort: MessagePort | undefined;
+  private handler: BatchHandler | undefined;
+  private resumeFrom: ResumePosition | undefined;
   /**
    * Per partition, the lowest offset that may still reach the handler: LMDB's resume offset at the
    * last join, then each handled batch's `nextOffset`. Records below it were already handled (or
    * were fetched before a seek took effect) and are dropped, so nothing is processed twice.
    */
-  private readonly floor = new Map<number, bigint>();
+  private readonly floor = new Map<number, number>();
+  /** The partitions of the last group join; batches of others are dropped. */
+  private assigned: Set<number> | undefined;
+  private readonly queue: PackedBatch[] = [];
+  private inHand = false;
+  private workerExited = false;
   private paused = false;
   private stopRequested = false;
-  /** connect + subscribe + run; stop() waits for it, so it never races kafkajs' startup. */
-  private startup: Promise<void> | undefined;
-  private disconnected: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
   private settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  private readonly finished: Promise<void>;
+  private markFinished: () => void = () => {};
 
   constructor(options: KafkaSourceOptions) {
     this.options = options;
     this.id = `kafka:${options.topic}`;
+    this.finished = new Promise<void>((resolve) => (this.markFinished = resolve));
   }
 
-  async run(handler: BatchHandler, resumeFrom: ResumePosition): Promise<void> {
-    if (this.consumer) throw new Error(`${this.id}: run() was already called`);
-    if (this.stopRequested) return;
-    const { topic } = this.options;
-    const client = createKafkaClient({
-      brokers: this.options.brokers,
-      clientId: this.options.clientId ?? `pushflow-${this.options.groupId}`,
-    });
-    const consumer = client.consumer({
-      groupId: this.options.groupId,
-      maxBytesPerPartition: this.options.maxBytesPerPartition,
-      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1000,
-      sessionTimeout: this.options.sessionTimeoutMs,
-    });
-    this.consumer = consumer;
+  run(handler: BatchHandler, resumeFrom: ResumePosition): Promise<void> {
+    if (this.worker) return Promise.reject(new Error(`${this.id}: run() was already called`));
+    if (this.stopRequested) return Promise.resolve();
+    this.handler = handler;
+    this.resumeFrom = resumeFrom;
     const done = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
-
-    // kafkajs emits GROUP_JOIN synchronously after join+sync, before the first fetch of the new
-    // generation, and that fetch applies the seeks set here. A join also resets kafkajs' positions
-    // to Kafka's committed offsets, so LMDB's positions are applied again on every (re)join.
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      try {
-        for (const partition of payload.memberAssignment[topic] ?? []) {
-          const offset = resumeFrom(this.id, partition);
-          if (offset === undefined) continue;
-          this.floor.set(partition, BigInt(offset));
-          consumer.seek({ topic, partition, offset });
-        }
-      } catch (error) {
-        this.fail(error);
-      }
+    const { port1, port2 } = new MessageChannel();
+    this.positionsPort = port1;
+    const workerData: FetchWorkerData = {
+      brokers: this.options.brokers,
+      topic: this.options.topic,
+      groupId: this.options.groupId,
+      clientId: this.options.clientId ?? `pushflow-${this.options.groupId}`,
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1000,
+      fromBeginning: this.options.fromBeginning ?? true,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
+      prefetchBatches: this.options.prefetchBatches ?? 4,
+      shared: this.shared.buffer as SharedArrayBuffer,
+      positionsPort: port2,
+    };
+    const worker = new Worker(fetchWorkerPath(), { workerData, transferList: [port2] });
+    this.worker = worker;
+    worker.on('message', (message: FromFetchWorker) => this.onWorkerMessage(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.once('exit', (code) => {
+      this.workerExited = true;
+      port1.close();
+      if (!this.stopRequested) this.fail(new Error(`${this.id}: the fetch worker exited (code ${code})`));
+      this.finishIfIdle();
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // With `restart`, kafkajs reconnects and rejoins by itself (and GROUP_JOIN seeks again).
-      if (!payload.restart) this.fail(payload.error);
-    });
-
-    this.startup = (async () => {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
-      if (this.paused) consumer.pause([{ topic }]);
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.onBatch(payload, handler),
-      });
-    })().catch((error: unknown) => {
-      this.failure ??= { error };
-    });
-    await this.startup;
-    if (this.stopRequested || this.failure) void this.disconnect();
+    if (this.paused) this.tell({ type: 'pause' });
     return done;
   }
 
+  /** Stops after the batch in hand; the batches fetched ahead are dropped (their offsets are not committed). */
   stop(): Promise<void> {
-    this.stopRequested = true;
-    if (!this.startup) return Promise.resolve();
-    // Not awaited inside eachBatch (disconnect waits for the batch in hand: a deadlock).
-    return this.startup.then(() => this.disconnect());
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      Atomics.store(this.shared, SharedSlot.Stopping, 1);
+      Atomics.notify(this.shared, SharedSlot.PositionsReady);
+      this.dropQueued();
+      this.tell({ type: 'stop' });
+    }
+    if (!this.worker) return Promise.resolve();
+    return this.finished;
   }
 
   pause(): void {
     this.paused = true;
-    this.consumer?.pause([{ topic: this.options.topic }]);
+    this.tell({ type: 'pause' });
   }
 
   resume(): void {
     this.paused = false;
-    this.consumer?.resume([{ topic: this.options.topic }]);
+    this.tell({ type: 'resume' });
+    void this.drain();
   }
 
-  private async onBatch(payload: KafkaBatchPayload, handler: BatchHandler): Promise<void> {
-    const { batch } = payload;
-    // A batch fetched before pause(), stop(), a failure or a pending seek is left unresolved:
-    // kafkajs fetches it again from the same position once consumption goes on.
-    if (this.paused || this.stopRequested || !payload.isRunning() || payload.isStale()) return;
+  private tell(message: ToFetchWorker): void {
+    if (!this.workerExited) this.worker?.postMessage(message);
+  }
 
+  private onWorkerMessage(message: FromFetchWorker): void {
+    switch (message.type) {
+      case 'batch':
+        if (this.stopRequested) this.release();
+        else {
+          this.queue.push(message);
+          void this.drain();
+        }
+        return;
+      case 'joined':
+        this.answerJoin(message.partitions);
+        return;
+      case 'rebalancing':
+        this.dropQueued();
+        return;
+      case 'failed': {
+        const error = new Error(`${this.id}: ${message.message}`);
+        if (message.stack) error.stack = message.stack;
+        this.fail(error);
+        return;
+      }
+      case 'stopped':
+        // Disconnected: nothing of kafkajs' may keep the thread alive now.
+        void this.worker?.terminate();
+        return;
+    }
+  }
+
+  /** Sets the floors from LMDB for the assigned partitions, and hands the worker their offsets to seek to. */
+  private answerJoin(partitions: number[]): void {
+    const positions: JoinedPositions = [];
+    try {
+      this.assigned = new Set(partitions);
+      this.dropQueued((batch) => !this.assigned!.has(batch.partition));
+      for (const partition of partitions) {
+        const offset = this.resumeFrom!(this.id, partition);
+        if (offset === undefined) continue;
+        this.floor.set(partition, Number(offset));
+        positions.push([partition, offset]);
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      // Always answered: the worker is blocked until it is.
+      this.positionsPort!.postMessage(positions);
+      Atomics.store(this.shared, SharedSlot.PositionsReady, 1);
+      Atomics.notify(this.shared, SharedSlot.PositionsReady);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.inHand) return;
+    while (!this.paused && !this.stopRequested && this.queue.length > 0) {
+      const batch = this.queue.shift()!;
+      this.inHand = true;
+      try {
+        await this.handle(batch);
+      } finally {
+        this.inHand = false;
+        this.release();
+      }
+    }
+    this.finishIfIdle();
+  }
+
+  private async handle(batch: PackedBatch): Promise<void> {
     const { partition } = batch;
+    if (this.assigned !== undefined && !this.assigned.has(partition)) return;
     let floor = this.floor.get(partition);
-    if (floor !== undefined && floor > BigInt(batch.highWatermark)) {
+    if (floor !== undefined && floor > Number(batch.highWatermark)) {
       // The resume offset lies past the end of the log: the topic was recreated or truncated, and
       // kafkajs has reset the position (OFFSET_OUT_OF_RANGE). Keeping the floor would silently
       // skip records that were never handled.
@@ -148,27 +223,10 @@ export class KafkaSource implements Source {
       this.floor.delete(partition);
       floor = undefined;
     }
-    const records: RawRecord[] = [];
-    for (const message of batch.messages) {
-      if (floor !== undefined && BigInt(message.offset) < floor) continue;
-      const record: RawRecord = {
-        raw: message.value?.toString('utf8') ?? '',
-        offset: message.offset,
-        // The producer's timestamp: event-to-decision latency includes the time spent in Kafka.
-        receivedAt: Number(message.timestamp),
-      };
-      if (message.key) record.key = message.key.toString('utf8');
-      records.push(record);
-    }
-    if (records.length === 0) {
-      // Everything here was handled already; make sure the fetch position is past it.
-      if (floor !== undefined && batch.messages.length > 0) {
-        payload.resolveOffset((floor - 1n).toString());
-      }
-      return;
-    }
+    const records = unpackRecords(batch, floor);
+    if (records.length === 0) return;
 
-    const nextOffset = (BigInt(records[records.length - 1].offset) + 1n).toString();
+    const nextOffset = String(Number(records[records.length - 1].offset) + 1);
     const sourceBatch: SourceBatch = {
       source: this.id,
       partition,
@@ -178,26 +236,29 @@ export class KafkaSource implements Source {
       liveEventTime: true,
     };
     try {
-      await handler(sourceBatch);
+      await this.handler!(sourceBatch);
     } catch (error) {
       this.fail(error);
       return;
     }
-    this.floor.set(partition, BigInt(nextOffset));
-    payload.resolveOffset(records[records.length - 1].offset);
-    this.options.onLag?.(partition, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(nextOffset))));
+    this.floor.set(partition, Number(nextOffset));
+    this.tell({ type: 'handled', partition, nextOffset });
+    this.options.onLag?.(partition, Math.max(0, Number(batch.highWatermark) - Number(nextOffset)));
+  }
 
-    // The commit only feeds lag dashboards (kafka-consumer-groups); a failed one, e.g. during a
-    // rebalance, is harmless, as the next batch commits again. The heartbeat's errors do matter:
-    // a rebalance error thrown from here makes kafkajs rejoin, and GROUP_JOIN seeks from LMDB.
-    try {
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition, offset: nextOffset }] }],
-      });
-    } catch {
-      // monitoring only, see above
+  /** Drops queued batches (those `which` picks, default all): they are fetched again after the next join or start. */
+  private dropQueued(which: (batch: PackedBatch) => boolean = () => true): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (!which(this.queue[i])) continue;
+      this.queue.splice(i, 1);
+      this.release();
     }
-    await payload.heartbeat();
+  }
+
+  /** One batch the worker posted is done with: it may fetch another, or rejoin once none is held. */
+  private release(): void {
+    Atomics.sub(this.shared, SharedSlot.Held, 1);
+    Atomics.notify(this.shared, SharedSlot.Held);
   }
 
   /** Records the first error and stops; `run` then rejects with it. */
@@ -206,21 +267,22 @@ export class KafkaSource implements Source {
     void this.stop();
   }
 
-  /** Waits for the batch in hand, leaves the group, closes the connections; then settles `run`. */
-  private disconnect(): Promise<void> {
-    this.disconnected ??= (this.consumer?.disconnect() ?? Promise.resolve())
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .then(() => this.finish());
-    return this.disconnected;
-  }
-
-  private finish(): void {
+  private finishIfIdle(): void {
+    if (!this.workerExited || this.inHand) return;
+    this.markFinished();
     if (!this.settle) return;
     const { resolve, reject } = this.settle;
     this.settle = undefined;
     if (this.failure) reject(this.failure.error);
     else resolve();
   }
+}
+
+/** The compiled fetch worker: beside this module in the build, or the build's when running from the sources (tests). */
+function fetchWorkerPath(): string {
+  const beside = fileURLToPath(new URL('./kafkaFetchWorker.js', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = join(projectRoot(), 'dist', 'src', 'sources', 'kafkaFetchWorker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`KafkaSource: the fetch worker is not built (${built}); run \`npm run build\``);
 }

@@ -1,0 +1,150 @@
+// The messages between KafkaSource (main thread) and its fetch worker (kafkaFetchWorker.ts), and
+// the packed form a fetched batch travels in: the values, keys, offsets and timestamps of a whole
+// partition batch in four typed arrays, handed over without copying (a transfer), because a
+// structured clone of one object per message would cost the main thread what the worker saves it.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { KafkaReceivedMessage } from '../kafka/kafkaClient.js';
+import type { RawRecord } from './source.js';
+
+export interface FetchWorkerOptions {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  clientId: string;
+  maxBytesPerPartition?: number;
+  maxWaitTimeInMs: number;
+  fromBeginning: boolean;
+  sessionTimeoutMs?: number;
+  /** Batches the main thread may hold (queued or in hand) before the worker waits. */
+  prefetchBatches: number;
+}
+
+export interface FetchWorkerData extends FetchWorkerOptions {
+  /** Int32 slots shared by both threads, indexed by `SharedSlot`. */
+  shared: SharedArrayBuffer;
+  /** Where the main thread answers `joined` (read synchronously: see SharedSlot.PositionsReady). */
+  positionsPort: MessagePort;
+}
+
+export const SharedSlot = {
+  /** Batches posted to the main thread and not yet handled or dropped there. */
+  Held: 0,
+  /** Set to 1 by the main thread once its answer to `joined` is on `positionsPort`. */
+  PositionsReady: 1,
+  /** Set to 1 by the main thread when the source stops: no blocking wait goes on after it. */
+  Stopping: 2,
+} as const;
+export const SHARED_BYTES = 12;
+
+export interface PackedBatch {
+  type: 'batch';
+  partition: number;
+  highWatermark: string;
+  count: number;
+  /** The values' UTF-8 bytes, one after the other; a null value is empty. */
+  values: Uint8Array;
+  valueLengths: Int32Array;
+  keys: Uint8Array;
+  /** -1 for a message without a key. */
+  keyLengths: Int32Array;
+  /** Kafka offsets as numbers: exact below 2^53, which no partition reaches. */
+  offsets: Float64Array;
+  timestamps: Float64Array;
+}
+
+export type FromFetchWorker =
+  /**
+   * The group (re)joined with these partitions: the main thread drops what it holds of others and
+   * answers with each partition's resume offset on `positionsPort`, while the worker waits.
+   */
+  | { type: 'joined'; partitions: number[] }
+  /** A rebalance began: the main thread drops its queued batches; the worker rejoins once `Held` is 0. */
+  | { type: 'rebalancing' }
+  | PackedBatch
+  | { type: 'failed'; message: string; stack?: string }
+  | { type: 'stopped' };
+
+export type ToFetchWorker =
+  /** A batch was committed: the partition now resumes at `nextOffset`. */
+  | { type: 'handled'; partition: number; nextOffset: string }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+/** The answer to `joined`: resume offsets of the partitions that have one. */
+export type JoinedPositions = Array<[number, string]>;
+
+export function packBatch(partition: number, highWatermark: string, messages: KafkaReceivedMessage[]): PackedBatch {
+  const count = messages.length;
+  let valueBytes = 0;
+  let keyBytes = 0;
+  for (const message of messages) {
+    valueBytes += message.value?.length ?? 0;
+    keyBytes += message.key?.length ?? 0;
+  }
+  const batch: PackedBatch = {
+    type: 'batch',
+    partition,
+    highWatermark,
+    count,
+    values: new Uint8Array(valueBytes),
+    valueLengths: new Int32Array(count),
+    keys: new Uint8Array(keyBytes),
+    keyLengths: new Int32Array(count),
+    offsets: new Float64Array(count),
+    timestamps: new Float64Array(count),
+  };
+  let valueAt = 0;
+  let keyAt = 0;
+  for (let i = 0; i < count; i++) {
+    const { value, key, offset, timestamp } = messages[i];
+    if (value) {
+      batch.values.set(value, valueAt);
+      valueAt += value.length;
+    }
+    batch.valueLengths[i] = value?.length ?? 0;
+    if (key) {
+      batch.keys.set(key, keyAt);
+      keyAt += key.length;
+    }
+    batch.keyLengths[i] = key ? key.length : -1;
+    batch.offsets[i] = Number(offset);
+    batch.timestamps[i] = Number(timestamp);
+  }
+  return batch;
+}
+
+/** The buffers to transfer with a packed batch. */
+export function transferList(batch: PackedBatch): ArrayBuffer[] {
+  return [batch.values, batch.valueLengths, batch.keys, batch.keyLengths, batch.offsets, batch.timestamps].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/** The batch's records at or past `floor` (offsets below it were handled already). */
+export function unpackRecords(batch: PackedBatch, floor: number | undefined): RawRecord[] {
+  const values = Buffer.from(batch.values.buffer, batch.values.byteOffset, batch.values.byteLength);
+  const keys = Buffer.from(batch.keys.buffer, batch.keys.byteOffset, batch.keys.byteLength);
+  const records: RawRecord[] = [];
+  let valueAt = 0;
+  let keyAt = 0;
+  for (let i = 0; i < batch.count; i++) {
+    const valueEnd = valueAt + batch.valueLengths[i];
+    const keyLength = batch.keyLengths[i];
+    const keyEnd = keyAt + Math.max(0, keyLength);
+    if (floor === undefined || batch.offsets[i] >= floor) {
+      const record: RawRecord = {
+        raw: values.toString('utf8', valueAt, valueEnd),
+        offset: String(batch.offsets[i]),
+        // The producer's timestamp: event-to-decision latency includes the time spent in Kafka.
+        receivedAt: batch.timestamps[i],
+      };
+      if (keyLength >= 0) record.key = keys.toString('utf8', keyAt, keyEnd);
+      records.push(record);
+    }
+    valueAt = valueEnd;
+    keyAt = keyEnd;
+  }
+  return records;
+}
