@@ -1,6 +1,8 @@
 // A durable queue between the decision and the delivery: entries are added inside the batch
 // transaction (so they exist exactly when the batch's effects do) and removed only after a
 // sink acknowledged them. Keys are a monotonic sequence, so delivery follows decision order.
+// The values this process committed are also kept in memory until removed: delivery usually
+// reads an entry moments after it was written, and decoding it again cost as much as writing it.
 
 import type { Database } from 'lmdb';
 import type { StateStore } from './stateStore.js';
@@ -14,6 +16,10 @@ export class Outbox<T> {
   private readonly db: Database<T, number>;
   private nextSeq: number;
   private committedDepth: number;
+  /** Added in the open transaction: they join `held` on commit, or go on rollback. */
+  private uncommitted: Array<[number, T]> = [];
+  /** Committed values not yet removed (this process's only: after a restart they are read back). */
+  private readonly held = new Map<number, T>();
 
   constructor(
     store: StateStore,
@@ -27,23 +33,37 @@ export class Outbox<T> {
   }
 
   /**
-   * Appends inside the caller's transaction. The caller reports the commit with `committed(n)`;
-   * a rolled-back append only wastes sequence numbers.
+   * Appends inside the caller's transaction. The caller reports the commit with `committed()`,
+   * or a rollback with `discard()`; a rolled-back append only wastes sequence numbers. The value
+   * must not be changed afterwards: readers get this very object.
    */
   add(value: T): number {
     const seq = this.nextSeq++;
     this.db.putSync(seq, value);
+    this.uncommitted.push([seq, value]);
     return seq;
   }
 
-  /** Tells the outbox that `count` appends were committed (for the depth gauge and backpressure). */
-  committed(count: number): void {
-    this.committedDepth += count;
+  /** The transaction holding the appends since the last call committed (depth gauge, backpressure). */
+  committed(): void {
+    for (const [seq, value] of this.uncommitted) this.held.set(seq, value);
+    this.committedDepth += this.uncommitted.length;
+    this.uncommitted = [];
+  }
+
+  /** The transaction holding the appends since the last commit was rolled back. */
+  discard(): void {
+    this.uncommitted = [];
   }
 
   /** Oldest entries first. */
   peek(limit: number): OutboxEntry<T>[] {
-    return [...this.db.getRange({ limit })].map(({ key, value }) => ({ seq: key, value }));
+    const entries: OutboxEntry<T>[] = [];
+    for (const seq of this.db.getKeys({ limit })) {
+      const value = this.held.get(seq) ?? this.db.get(seq);
+      if (value !== undefined) entries.push({ seq, value });
+    }
+    return entries;
   }
 
   /** Removes acknowledged entries in one asynchronous transaction. */
@@ -51,6 +71,7 @@ export class Outbox<T> {
     await this.db.transaction(() => {
       for (const seq of seqs) this.db.removeSync(seq);
     });
+    for (const seq of seqs) this.held.delete(seq);
     this.committedDepth -= seqs.length;
   }
 

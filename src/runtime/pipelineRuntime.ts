@@ -194,12 +194,14 @@ export class PipelineRuntime {
     return this.summary;
   }
 
-  /** The batch's one transaction; what it added to the in-memory dedupe set goes with it if it fails. */
+  /** The batch's one transaction; what it added to the in-memory dedupe set and outboxes goes with it if it fails. */
   private inTransaction(work: () => void): void {
     try {
       this.options.store.transaction(work);
     } catch (error) {
       this.dedupe.discard();
+      this.outbox.discard();
+      this.deadLetters.discard();
       throw error;
     }
   }
@@ -327,8 +329,8 @@ export class PipelineRuntime {
   private afterCommit(source: string, elapsedMs: number): void {
     this.dedupe.commit();
     this.committedCounts = this.pendingCounts;
-    this.outbox.committed(this.summary.notifications.length);
-    this.deadLetters.committed(this.summary.deadLettered);
+    this.outbox.committed();
+    this.deadLetters.committed();
     this.totals.add(this.summary);
     this.options.metrics?.recordBatch(source, this.summary, elapsedMs / 1000, this.options.clock.now());
     this.options.metrics?.setWatermark(source, this.watermark.current(), this.options.clock.now());

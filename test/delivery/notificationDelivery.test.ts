@@ -75,7 +75,7 @@ describe('notification delivery', () => {
   });
   const enqueue = (...items: Notification[]) => {
     store.transaction(() => items.forEach((item) => outbox.add(item)));
-    outbox.committed(items.length);
+    outbox.committed();
   };
   const delivery = (router: SinkRouter, options: Partial<NotificationDeliveryOptions> = {}) =>
     new NotificationDelivery(outbox, router, { receipts, attempts: new DeliveryAttempts(store) }, dlq, { ...OPTIONS, ...options });
