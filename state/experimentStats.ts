@@ -5,7 +5,7 @@
 //   ['u', experiment, userId]  -> UserExposure
 
 import type { Database } from 'lmdb';
-import type { StateStore } from './stateStore.js';
+import type { StateStore, WriteBehind } from './stateStore.js';
 
 export interface ArmCounts {
   /** Exposed users: at least one marketing candidate of theirs passed consent (sent, held, capped, or withheld for the holdout). */
@@ -55,6 +55,8 @@ export const NO_ARM_COUNTS: Readonly<ArmCounts> = Object.freeze({
   optOuts: 0,
 });
 
+const EXPOSURE_CACHE_LIMIT = 200_000;
+
 type StatsKey = ['c', string, string] | ['u', string, string];
 
 export class ExperimentStats {
@@ -65,8 +67,23 @@ export class ExperimentStats {
    */
   private readonly arms = new Map<string, { experiment: string; arm: string; counts: ArmCounts }>();
   private readonly dirty = new Set<string>();
+  /**
+   * Exposures read or written lately (null: none on record), written through: every marketing
+   * decision asks whether its user is exposed yet, most of them about users asked about before.
+   */
+  private readonly exposures = new Map<string, UserExposure | null>();
 
-  constructor(store: StateStore) {
+  private readonly writeBehind: WriteBehind = {
+    flush: () => this.flush(),
+    // What the failed transaction counted or exposed is not in LMDB: read it again from there.
+    rollback: () => {
+      this.arms.clear();
+      this.dirty.clear();
+      this.exposures.clear();
+    },
+  };
+
+  constructor(private readonly store: StateStore) {
     this.db = store.database<StatsKey, ArmCounts | UserExposure>('learn:experiments');
   }
 
@@ -88,6 +105,7 @@ export class ExperimentStats {
   add(experiment: string, arm: string, delta: Partial<ArmCounts>): void {
     const counts = this.cached(experiment, arm);
     for (const [key, value] of Object.entries(delta) as [keyof ArmCounts, number][]) counts[key] += value;
+    if (this.dirty.size === 0) this.store.writeBehind(this.writeBehind);
     this.dirty.add(`${experiment}\u0000${arm}`);
   }
 
@@ -101,11 +119,20 @@ export class ExperimentStats {
   }
 
   exposure(experiment: string, userId: string): UserExposure | undefined {
-    return this.db.get(['u', experiment, userId]) as UserExposure | undefined;
+    const key = `${experiment}\u0000${userId}`;
+    let exposure = this.exposures.get(key);
+    if (exposure === undefined) {
+      exposure = (this.db.get(['u', experiment, userId]) as UserExposure | undefined) ?? null;
+      if (this.exposures.size >= EXPOSURE_CACHE_LIMIT) this.exposures.clear();
+      this.exposures.set(key, exposure);
+    }
+    return exposure ?? undefined;
   }
 
   setExposure(experiment: string, userId: string, exposure: UserExposure): void {
     this.db.putSync(['u', experiment, userId], exposure);
+    this.store.writeBehind(this.writeBehind);
+    this.exposures.set(`${experiment}\u0000${userId}`, exposure);
   }
 
   /** Every arm with counts, per experiment. */

@@ -14,12 +14,25 @@ export interface StateStoreOptions {
   flushEachCommit?: boolean;
 }
 
+/**
+ * A store module that keeps some of a transaction's writes in memory (a dirty set, or a batch's
+ * entries gathered into one record) registers itself with `writeBehind`.
+ */
+export interface WriteBehind {
+  /** Writes what is held in memory. Runs inside the transaction, after its work: it commits with it. */
+  flush(): void;
+  /** The transaction failed: forget what it held in memory and anything read or cached during it. */
+  rollback(): void;
+}
+
 /** The msgpackr option lmdb-js hands on to each database's encoder (not in its typings): see the constructor. */
 const PLAIN_MAPS: object = { useRecords: false };
 
 export class StateStore {
   readonly root: RootDatabase;
   private readonly databases = new Map<string, Database>();
+  private readonly writeBehinds = new Set<WriteBehind>();
+  private depth = 0;
 
   constructor(readonly options: StateStoreOptions) {
     mkdirSync(options.path, { recursive: true });
@@ -53,9 +66,34 @@ export class StateStore {
     return db as unknown as Database<V, K>;
   }
 
-  /** Runs `work` in one synchronous write transaction: all of its writes commit together or not at all. */
+  /**
+   * Flushes `module` at the end of every transaction, inside it, and rolls it back when one fails:
+   * what it holds in memory commits together with the rest of the transaction's writes, or not at all.
+   * Modules register on their first write (a reader opened per request registers nothing); again is a no-op.
+   */
+  writeBehind(module: WriteBehind): void {
+    this.writeBehinds.add(module);
+  }
+
+  /**
+   * Runs `work` in one synchronous write transaction: all of its writes commit together or not at
+   * all, the write-behind modules' included (flushed after `work`, in registration order).
+   */
   transaction<T>(work: () => T): T {
-    return this.root.transactionSync(work);
+    if (this.depth > 0) return this.root.transactionSync(work);
+    this.depth++;
+    try {
+      return this.root.transactionSync(() => {
+        const result = work();
+        for (const module of this.writeBehinds) module.flush();
+        return result;
+      });
+    } catch (error) {
+      for (const module of this.writeBehinds) module.rollback();
+      throw error;
+    } finally {
+      this.depth--;
+    }
   }
 
   async close(): Promise<void> {
