@@ -19,6 +19,7 @@
 import { InteractionMatrix } from './interactionMatrix.js';
 import { SeededRandom } from './seededRandom.js';
 import { growFloat32, growFloat64, growUint8 } from './growTypedArray.js';
+import { DescentKernel } from './ealsKernel.js';
 
 export interface EalsOptions {
   factors: number;
@@ -54,12 +55,10 @@ export class EalsModel {
   private readonly userGram: Float64Array;
   private readonly random: SeededRandom;
   /**
-   * Scratch: residuals r_j = w_j - a_j yhat_j of the row being updated, a_j = w_j - c_j, the
-   * partners' factors transposed (float32 like the factors, so copied exactly), its old factors.
+   * Scratch of the row being updated: a_j = w_j - c_j, its residuals r_j = w_j - a_j yhat_j and
+   * its partners' factors transposed, in the WebAssembly kernel's memory; its old factors.
    */
-  private residuals = new Float64Array(256);
-  private observedWeights = new Float64Array(256);
-  private gathered = new Float32Array(256 * 32);
+  private readonly kernel: DescentKernel;
   private readonly oldRow: Float64Array;
   /** Scratch: the cache times the row being updated, kept current coordinate by coordinate. */
   private readonly gramTimesRow: Float64Array;
@@ -73,6 +72,7 @@ export class EalsModel {
     this.interactions = new InteractionMatrix(options.maxConfidence);
     this.itemGram = new Float64Array(this.k * this.k);
     this.userGram = new Float64Array(this.k * this.k);
+    this.kernel = new DescentKernel(this.k);
     this.oldRow = new Float64Array(this.k);
     this.gramTimesRow = new Float64Array(this.k);
     this.random = new SeededRandom(options.seed);
@@ -154,11 +154,12 @@ export class EalsModel {
     const items = rows.columns;
     const weights = rows.weights;
     const scale = this.popularityWeightSum > 0 ? this.options.missingWeight / this.popularityWeightSum : 0;
-    const a = this.scratchObserved(n);
+    this.kernel.prepare(n);
+    const a = this.kernel.weights;
     const popularity = this.itemPopularityWeight;
     for (let j = 0; j < n; j++) a[j] = weights[from + j] - scale * popularity[items[from + j]];
     this.copyRow(this.userFactors, user * this.k);
-    this.descend(this.userFactors, user * this.k, this.itemFactors, items, weights, from, n, a, this.itemGram, scale);
+    this.descend(this.userFactors, user * this.k, this.itemFactors, items, weights, from, n, this.itemGram, scale);
     this.replaceInGram(this.userGram, this.userFactors, user * this.k, 1);
     this.changedUsers.add(user);
   }
@@ -171,27 +172,30 @@ export class EalsModel {
     const n = rows.starts[item] + length - from;
     const weights = rows.weights;
     const c = this.missingWeightOf(item);
-    const a = this.scratchObserved(n);
+    this.kernel.prepare(n);
+    const a = this.kernel.weights;
     for (let j = 0; j < n; j++) a[j] = weights[from + j] - c;
     this.copyRow(this.itemFactors, item * this.k);
-    this.descend(this.itemFactors, item * this.k, this.userFactors, rows.columns, weights, from, n, a, this.userGram, c);
+    this.descend(this.itemFactors, item * this.k, this.userFactors, rows.columns, weights, from, n, this.userGram, c);
     this.replaceInGram(this.itemGram, this.itemFactors, item * this.k, this.itemPopularityWeight[item]);
     this.changedItems.add(item);
   }
 
   /**
    * One pass of coordinate descent over the row `x` (K factors at `base`), given its observed
-   * partners `columns[from..from+n)` with confidences `weights[from..)` and `a[j] = w_j - c_j`,
-   * and the missing-data term `gramScale * gram` over every partner (upper triangle of `gram`).
+   * partners `columns[from..from+n)` with confidences `weights[from..)` and `a_j = w_j - c_j` (in
+   * `kernel.weights`), and the missing-data term `gramScale * gram` over every partner (upper
+   * triangle of `gram`).
    *
    * With g_j the partner's factors and yhat_j = x.g_j, coordinate f's exact minimizer is
    *   x_f = (sum_j r_j g_jf + x_f d_f - gramScale * sum_{h != f} x_h gram_hf)
    *         / (d_f + gramScale * gram_ff + lambda)
    * with the residual r_j = w_j - a_j yhat_j and d_f = sum_j a_j g_jf^2. A change delta of x_f
    * changes r_j by -delta a_j g_jf. One strided pass copies the partners' factors transposed
-   * (factor-major), so that each pass that follows reads contiguous memory, and computes the
-   * residuals; each of those passes first applies the previous coordinates' changes to the
-   * residuals, then sums what the next coordinates need.
+   * (factor-major) into the kernel's memory, so that each pass that follows reads contiguous
+   * memory, and computes the residuals; each of those passes (`DescentKernel.pairPass`) first
+   * applies the previous coordinates' changes to the residuals, then sums what the next
+   * coordinates need.
    */
   private descend(
     x: Float32Array,
@@ -201,15 +205,15 @@ export class EalsModel {
     weights: Float32Array,
     from: number,
     n: number,
-    a: Float64Array,
     gram: Float64Array,
     gramScale: number,
   ): void {
-    const { k } = this;
+    const { k, kernel } = this;
     const lambda = this.options.regularization;
-    if (this.gathered.length < n * k) this.gathered = new Float32Array(Math.max(n * k, this.gathered.length * 2));
-    const g = this.gathered;
-    const residual = this.scratch(n);
+    const stride = kernel.stride;
+    const g = kernel.gathered;
+    const a = kernel.weights;
+    const residual = kernel.residuals;
     const row = this.oldRow; // the row's factors, copied by the caller
     this.multiplyGram(gram, row);
     for (let j = 0; j < n; j++) {
@@ -218,11 +222,11 @@ export class EalsModel {
       let sum1 = 0;
       let f = 0;
       let at = j;
-      for (; f + 1 < k; f += 2, at += 2 * n) {
+      for (; f + 1 < k; f += 2, at += 2 * stride) {
         const value0 = others[otherBase + f];
         const value1 = others[otherBase + f + 1];
         g[at] = value0;
-        g[at + n] = value1;
+        g[at + stride] = value1;
         sum0 += row[f] * value0;
         sum1 += row[f + 1] * value1;
       }
@@ -233,51 +237,41 @@ export class EalsModel {
       }
       residual[j] = weights[from + j] - a[j] * (sum0 + sum1);
     }
+    if (stride > n) {
+      // The padding entry of an odd n: zero everywhere, it adds nothing to any sum.
+      a[n] = 0;
+      residual[n] = 0;
+      for (let f = 0; f < k; f++) g[f * stride + n] = 0;
+    }
     // Coordinates go two at a time: one pass sums what both need, including the pair's own
     // cross term m = sum_j a_j g_jf g_jf', so that the second coordinate can take the first
     // one's change (its sum of r_j g_jf' loses delta * m) without another pass. The result is
     // the same sequential coordinate descent, in half the passes over the entries.
+    const sums = kernel.sums;
+    const product = this.gramTimesRow;
     let delta0 = 0;
     let delta1 = 0;
     let previous0 = 0;
     let previous1 = 0;
     let f = 0;
     for (; f + 1 < k; f += 2) {
-      const offset0 = f * n;
-      const offset1 = offset0 + n;
-      // Two simple loops run faster in V8 than one that both writes and sums.
-      if (delta0 !== 0 || delta1 !== 0) {
-        for (let j = 0; j < n; j++) residual[j] -= a[j] * (delta0 * g[previous0 + j] + delta1 * g[previous1 + j]);
-      }
-      let numerator0 = 0;
-      let numerator1 = 0;
-      let diagonal0 = 0;
-      let diagonal1 = 0;
-      let pair = 0;
-      for (let j = 0; j < n; j++) {
-        const value0 = g[offset0 + j];
-        const value1 = g[offset1 + j];
-        const r = residual[j];
-        const weighted0 = a[j] * value0;
-        numerator0 += r * value0;
-        numerator1 += r * value1;
-        diagonal0 += weighted0 * value0;
-        diagonal1 += a[j] * value1 * value1;
-        pair += weighted0 * value1;
-      }
-      delta0 = this.solveCoordinate(x, base, f, numerator0, diagonal0, gram, gramScale, lambda);
-      delta1 = this.solveCoordinate(x, base, f + 1, numerator1 - delta0 * pair, diagonal1, gram, gramScale, lambda);
-      previous0 = offset0;
-      previous1 = offset1;
+      kernel.pairPass(f, f + 1, previous0, previous1, delta0, delta1);
+      delta0 = this.solveCoordinate(x, base, f, sums[0], sums[2], gram, gramScale, lambda);
+      product[f + 1] += delta0 * gram[f * k + f + 1];
+      delta1 = this.solveCoordinate(x, base, f + 1, sums[1] - delta0 * sums[4], sums[3], gram, gramScale, lambda);
+      // Only the coordinates still to come read gram x: rows f and f + 1 of the upper triangle.
+      for (let h = f + 2, at = f * k + h; h < k; h++, at++) product[h] += delta0 * gram[at] + delta1 * gram[at + k];
+      previous0 = f;
+      previous1 = f + 1;
     }
     if (f < k) {
       // An odd K: the last coordinate alone.
-      const offset = f * n;
+      const offset = f * stride;
       let numerator = 0;
       let diagonal = 0;
       for (let j = 0; j < n; j++) {
         const value = g[offset + j];
-        const r = residual[j] - a[j] * (delta0 * g[previous0 + j] + delta1 * g[previous1 + j]);
+        const r = residual[j] - a[j] * (delta0 * g[previous0 * stride + j] + delta1 * g[previous1 * stride + j]);
         numerator += r * value;
         diagonal += a[j] * value * value;
       }
@@ -290,8 +284,9 @@ export class EalsModel {
    * partners, and returns its change:
    *   x_f = (numerator + x_f diagonal - gramScale * sum_{h != f} x_h gram_hf)
    *         / (diagonal + gramScale * gram_ff + lambda)
-   * The cross sum is read from `gramTimesRow` (gram x), which then takes the change: K
-   * independent multiply-adds instead of a K-long chain of dependent ones.
+   * The cross sum comes from `gramTimesRow` (gram x, which `descend` keeps current for the
+   * coordinates still to come, one contiguous row of independent multiply-adds a pair of
+   * coordinates) instead of a K-long chain of dependent ones a coordinate.
    */
   private solveCoordinate(
     x: Float32Array,
@@ -303,19 +298,11 @@ export class EalsModel {
     gramScale: number,
     lambda: number,
   ): number {
-    const { k } = this;
-    const product = this.gramTimesRow;
     const old = x[base + f];
-    const own = gram[f * k + f];
-    const cross = product[f] - old * own;
+    const own = gram[f * this.k + f];
+    const cross = this.gramTimesRow[f] - old * own;
     x[base + f] = (numerator + old * diagonal - gramScale * cross) / (diagonal + gramScale * own + lambda);
-    const delta = x[base + f] - old;
-    // gram x changes by delta times column f, read from the upper triangle.
-    if (delta !== 0) {
-      for (let h = 0; h < f; h++) product[h] += delta * gram[h * k + f];
-      for (let h = f, at = f * k + f; h < k; h++, at++) product[h] += delta * gram[at];
-    }
-    return delta;
+    return x[base + f] - old;
   }
 
   /** gramTimesRow = gram row, from the upper triangle of the symmetric `gram`. */
@@ -436,16 +423,6 @@ export class EalsModel {
 
   takeChangedItems(): number[] {
     return this.changedItems.take();
-  }
-
-  private scratch(n: number): Float64Array {
-    if (this.residuals.length < n) this.residuals = growFloat64(this.residuals, n);
-    return this.residuals;
-  }
-
-  private scratchObserved(n: number): Float64Array {
-    if (this.observedWeights.length < n) this.observedWeights = growFloat64(this.observedWeights, n);
-    return this.observedWeights;
   }
 
   private copyRow(factors: Float32Array, base: number): void {
