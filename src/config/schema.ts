@@ -626,6 +626,33 @@ const policySchema = z
       })
       .describe('Frequency caps per user, counted when a message is dispatched to the outbox.')
       .prefault({}),
+    budget: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Rank each user\'s marketing by expected value and send only the best within a daily budget (src/decide/valueBudget.ts).'),
+        daily: nonNegativeInt()
+          .default(1)
+          .describe('Marketing messages per user per calendar day in the user\'s time zone; a message is dropped (`budget_outranked`) when the day\'s sends plus the user\'s held messages of higher value due later that day fill it.'),
+        minValue: z
+          .number()
+          .min(0)
+          .default(0.005)
+          .describe('Expected clicks below which a marketing message is not sent at all (`low_value`).'),
+        intentRelevance: probability()
+          .default(0.5)
+          .describe('Relevance assumed at least for an item of the user\'s own intent (carted, watched: `learning.fatigue.intentTypes`), whatever their category affinity says.'),
+        unknownRelevance: probability()
+          .default(0.3)
+          .describe('Relevance of a message whose items say nothing (no item, no category, or a user with no affinities yet).'),
+        lookahead: positiveInt()
+          .max(100)
+          .default(20)
+          .describe('Held messages of the user read to rank against (soonest first).'),
+      })
+      .describe('The value-aware daily budget: expected clicks from the user\'s channel engagement, fatigue, activity at the hour and the items\' match to their category affinities.')
+      .prefault({}),
     propensity: z
       .strictObject({
         enabled: z
@@ -667,6 +694,9 @@ const policySchema = z
           .describe('Pseudo-events of the segment/platform pattern mixed into a user\'s own hour-of-week counts (shrinkage for users with little history).'),
         segmentWeight: probability().default(0.5).describe('Share of the segment\'s pattern (where known) in the prior; the rest is the platform\'s.'),
         behaviorWeight: probability().default(0.5).describe('Share of the behaviour model\'s active-hour probabilities (where present) in the score.'),
+        dayPooling: probability()
+          .default(0.8)
+          .describe('Share of an hour of week\'s score taken from the same hour of day over the whole week (the user\'s counts per hour of week are sparse: pooling the days smooths them).'),
         minPlatformEvents: nonNegativeInt()
           .default(2000)
           .describe('Events the platform pattern needs before it is trusted; below it every hour counts the same.'),

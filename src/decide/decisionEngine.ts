@@ -20,7 +20,7 @@ import { ChannelEngagement } from '../../state/channelEngagement.js';
 import { DecisionLog } from '../../state/decisionLog.js';
 import { DeliveryReceipts, type DeliveryReceipt } from '../../state/deliveryReceipts.js';
 import { PlatformActivity } from '../../state/platformActivity.js';
-import { ScheduledSends, type ScheduledSend } from '../../state/scheduledSends.js';
+import { ScheduledSends, type HeldSend, type ScheduledSend } from '../../state/scheduledSends.js';
 import { addressOf, preferenceOrder, unknownUserChannels } from './channelChoice.js';
 import { countDispatch } from './frequencyCaps.js';
 import type { PolicyContext } from './policy.js';
@@ -29,6 +29,8 @@ import { ChannelRateLimits } from './rateLimit.js';
 import { NO_SIGNALS, type SendTimeSignals } from './sendTimeSignals.js';
 import { hourOfWeek, isValidTimeZone } from './zonedTime.js';
 import { FeedbackLearning } from '../learn/feedbackLearning.js';
+import { MessageValue } from './valueBudget.js';
+import { ProfileStore } from '../../state/profileStore.js';
 import type { TriggerPorts } from '../../pipelines/ports.js';
 
 const HOUR_MS = 3_600_000;
@@ -77,6 +79,8 @@ export class DecisionEngine {
   readonly chain: PolicyChain;
   /** Feedback learning (src/learn): experiments, fatigue, the variant bandit, the sent-notification ledger. */
   readonly learning: FeedbackLearning;
+  /** Expected clicks of a marketing message (the value-aware daily budget). */
+  readonly value: MessageValue;
   private readonly zones = new Map<string, string>();
   private readonly userCache = new Map<string, UserSettings | null>();
   private readonly itemCache = new Map<string, CatalogItem | null>();
@@ -95,14 +99,26 @@ export class DecisionEngine {
     this.platform = new PlatformActivity(store, config.policy.sendTime.platformHalfLifeDays);
     this.composer = options.composer ?? loadComposer(config);
     this.learning = FeedbackLearning.of(store, config);
+    const signals = this.learning.sendTimeSignals(options.signals ?? NO_SIGNALS);
+    const fatigue = config.learning.enabled && config.learning.fatigue.enabled ? (userId: string, time: number) => this.learning.fatigue(userId, time) : undefined;
+    this.value = new MessageValue({
+      config,
+      engagement: this.engagement,
+      platform: this.platform,
+      signals,
+      profiles: ProfileStore.open(store, config.profile),
+      categoryOf: (itemId) => this.item(itemId)?.categoryId,
+      fatigue,
+    });
     this.chain = new PolicyChain(config.policy, {
       caps: this.caps,
       engagement: this.engagement,
       platform: this.platform,
       rateLimits: new ChannelRateLimits(config.policy.rateLimit),
-      signals: this.learning.sendTimeSignals(options.signals ?? NO_SIGNALS),
+      signals,
       learning: this.learning,
       purchasePropensity: options.ports?.purchasePropensity,
+      budget: { scheduled: this.scheduled, value: this.value },
     });
   }
 
@@ -118,7 +134,7 @@ export class DecisionEngine {
   releaseDue(watermark: number): DecisionResult[] {
     if (!this.scheduled.hasDue(watermark)) return [];
     const results: DecisionResult[] = [];
-    for (const timer of this.scheduled.takeDue(watermark)) {
+    for (const timer of this.bestFirst(this.scheduled.takeDue(watermark))) {
       const held = timer.payload;
       if (this.options.issued.has(timer.id, held.candidate.time)) {
         results.push({ outcome: 'suppressed', notificationId: timer.id, reason: 'duplicate', reasons: [] });
@@ -127,6 +143,27 @@ export class DecisionEngine {
       results.push(this.run(held.candidate, timer.id, timer.due, held.ingestedAt, held));
     }
     return results;
+  }
+
+  /**
+   * Held sends due at the same time, marketing of higher value first (the daily budget takes the
+   * best of them); otherwise in due order.
+   */
+  private bestFirst(due: HeldSend[]): HeldSend[] {
+    const { budget } = this.config.policy;
+    if (!budget.enabled || !this.config.policy.enabled || due.length < 2) return due;
+    const valueOf = new Map<HeldSend, number>();
+    for (const held of due) {
+      const { candidate } = held.payload;
+      if (candidate.priority !== 'marketing') continue;
+      const zone = this.zoneOfUser(candidate.userId);
+      const channel = held.payload.reservedChannel ?? preferenceOrder(candidate.type, candidate.channel, this.config.policy.channels, this.config.defaults.channels)[0];
+      valueOf.set(held, this.value.of(candidate, zone, held.due, channel));
+    }
+    return due
+      .map((held, index) => ({ held, index }))
+      .sort((a, b) => a.held.due - b.held.due || (valueOf.get(b.held) ?? Infinity) - (valueOf.get(a.held) ?? Infinity) || a.index - b.index)
+      .map(({ held }) => held);
   }
 
   /**
@@ -282,7 +319,7 @@ export class DecisionEngine {
       throw error;
     }
     if (!this.options.issued.addIfAbsent(id, candidate.time)) return { outcome: 'suppressed', notificationId: id, reason: 'duplicate', reasons: context.reasons };
-    if (candidate.priority === 'marketing' && this.config.policy.enabled && this.config.policy.caps.enabled) {
+    if (candidate.priority === 'marketing' && this.config.policy.enabled && (this.config.policy.caps.enabled || this.config.policy.budget.enabled)) {
       countDispatch(this.caps, candidate.userId, channel, zone, now);
     }
     const contacts = user?.channels ?? unknownUserChannels(candidate.userId, this.config.policy.unknownUsers);

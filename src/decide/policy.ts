@@ -58,6 +58,9 @@ export const SUPPRESSION_REASONS = [
   'holdout',
   'fatigued',
   'low_propensity',
+  'low_value',
+  'budget_spent',
+  'budget_outranked',
 ] as const;
 
 export const DEFERRAL_REASONS = ['quiet_hours', 'send_time', 'rate_limit', 'propensity_pending'] as const;

@@ -1,6 +1,6 @@
 // The policy chain: the rules in the order they apply to every candidate. Consent first (a refusal
 // ends it), then channel choice, the propensity gate (where the behaviour model is connected),
-// quiet hours, best send time, frequency caps and the rate limit;
+// quiet hours, best send time, frequency caps, the value-aware daily budget and the rate limit;
 // a rule may close channels, hold the message for later or suppress it with a reason. With
 // `policy.enabled: false` only consent and channel choice remain.
 
@@ -19,6 +19,8 @@ import type { SendTimeSignals } from './sendTimeSignals.js';
 import { propensityGateRule } from './propensityGate.js';
 import type { PropensityReading } from '../../pipelines/ports.js';
 import type { FeedbackLearning } from '../learn/feedbackLearning.js';
+import type { ScheduledSends } from '../../state/scheduledSends.js';
+import { valueBudgetRule, type MessageValue } from './valueBudget.js';
 
 export interface PolicyState {
   caps: CapCounters;
@@ -30,6 +32,8 @@ export interface PolicyState {
   purchasePropensity?: (userId: string) => PropensityReading;
   /** Feedback learning (src/learn): experiment holdouts and caps, fatigue-lowered caps, send time per arm. */
   learning?: FeedbackLearning;
+  /** The value-aware daily budget's inputs: the user's held messages and the value of a message. */
+  budget?: { scheduled: ScheduledSends; value: MessageValue };
 }
 
 export type ChainVerdict = { suppress: string } | { defer: number; reason: string; reservedChannel?: PolicyContext['channels'][number] } | { send: true };
@@ -45,6 +49,7 @@ export class PolicyChain {
       if (config.quietHours.enabled) rules.push(quietHoursRule(config.quietHours));
       if (config.sendTime.enabled) rules.push(sendTimeRule(config.sendTime, config.quietHours, state.platform, state.signals));
       if (config.caps.enabled) rules.push(capsRule(config.caps, state.caps));
+      if (config.budget.enabled && state.budget !== undefined) rules.push(valueBudgetRule(config.budget, { caps: state.caps, ...state.budget }));
       if (config.rateLimit.enabled) rules.push(rateLimitRule(state.rateLimits));
     }
     this.rules = state.learning !== undefined ? state.learning.adaptRules(rules, (totals) => capsRule(config.caps, state.caps, totals), config.caps.total) : rules;

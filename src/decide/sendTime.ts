@@ -2,7 +2,8 @@
 // validity window, outside quiet hours; transactional goes now. The score of a local hour of
 // week mixes the user's own counts with a prior, shrinking users with little history toward
 // their segment's pattern and the platform's (the prior is worth `priorStrength` events), then
-// blends in the behaviour model's active-hour probabilities where present. A later hour is only
+// blends in the behaviour model's active-hour probabilities where present; `dayPooling` mixes in
+// the same hour of day over the week (one slot's counts are sparse). A later hour is only
 // chosen if it beats the current hour by `minLift`; the hold is a durable event-time timer.
 
 import type { PushflowConfig } from '../config/schema.js';
@@ -51,8 +52,26 @@ export class HourScores {
     this.behaviorTotal = this.behavior ? sum(this.behavior) : 0;
   }
 
+  /** Scores of the 168 hours and their sums per hour of day, when `dayPooling` is set. */
+  private pooled: { week: Float64Array; day: Float64Array } | undefined;
+
   /** Probability-like score of local hour of week `h` (they sum to 1 over the week). */
   score(h: number): number {
+    const pooling = this.config.dayPooling;
+    if (pooling <= 0) return this.weekScore(h);
+    if (this.pooled === undefined) {
+      const week = new Float64Array(HOURS_PER_WEEK);
+      const day = new Float64Array(24);
+      for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
+        week[slot] = this.weekScore(slot);
+        day[slot % 24] += week[slot];
+      }
+      this.pooled = { week, day };
+    }
+    return (1 - pooling) * this.pooled.week[h] + (pooling * this.pooled.day[h % 24]) / 7;
+  }
+
+  private weekScore(h: number): number {
     const prior = this.prior ? this.prior[h] : UNIFORM;
     const k = this.config.priorStrength;
     let score = this.userTotal > 0 ? (this.user![h] + k * prior) / (this.userTotal + k) : prior;
@@ -111,7 +130,9 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, pl
   return {
     name: 'send_time',
     apply(context: PolicyContext): RuleVerdict {
-      if (context.candidate.priority !== 'marketing' || releasedFromTimingHold(context)) return undefined;
+      // A message held by quiet hours is timed at its release (else everything the night brings goes
+      // out at the window's end, whatever the user's hours); one it held already, or a rate-limit slot, goes.
+      if (context.candidate.priority !== 'marketing' || (releasedFromTimingHold(context) && context.released?.reason !== 'quiet_hours')) return undefined;
       const scores = new HourScores(context.candidate.userId, config, platform, signals);
       if (!scores.informative()) {
         context.reasons.push('send_time: no activity signal, now');

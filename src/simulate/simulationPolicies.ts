@@ -1,11 +1,11 @@
 // The notification policies `pushflow simulate` compares, as configuration over the defaults
 // and the trigger ports they plug in. All three run the same triggers over the same world:
 // - personalized: everything pushflow has, connected as the process connects it: recommended
-//   items per user, best send time from profiles, caps lowered by fatigue, channel engagement,
-//   the variant bandit;
+//   items per user, best send time from profiles, caps lowered by fatigue, the value-aware daily
+//   budget, channel engagement, the variant bandit;
 // - blast: one size fits all: the same popular items for everyone, sent at once (no send time,
-//   no quiet hours), no caps, the daily digest to every user who was ever active;
-// - random: random items and random hours, with the default caps, no learning.
+//   no quiet hours), no caps nor budget, the daily digest to every user who was ever active;
+// - random: random items and random hours, with the default caps, no budget, no learning.
 
 import type { StateStore } from '../../state/stateStore.js';
 import type { PushflowConfig } from '../config/schema.js';
@@ -31,13 +31,13 @@ export function policyOverrides(policy: SimulationPolicy): Record<string, unknow
       return COMMON;
     case 'blast':
       return deepMerge(COMMON, {
-        policy: { caps: { enabled: false }, sendTime: { enabled: false }, quietHours: { enabled: false } },
+        policy: { caps: { enabled: false }, budget: { enabled: false }, sendTime: { enabled: false }, quietHours: { enabled: false } },
         triggers: { recommendationDigest: { activeWithinDays: 60 } },
         learning: { fatigue: { enabled: false }, bandit: { enabled: false } },
       });
     case 'random':
       return deepMerge(COMMON, {
-        policy: { sendTime: { enabled: false } },
+        policy: { sendTime: { enabled: false }, budget: { enabled: false } },
         learning: { fatigue: { enabled: false }, bandit: { enabled: false } },
       });
   }

@@ -8,6 +8,8 @@ import { HOURS_PER_WEEK } from '../../state/platformActivity.js';
 const NOON_SH = Date.parse('2026-11-02T04:00:00Z');
 const NOON_NY = Date.parse('2026-11-02T17:00:00Z');
 const noHolds = { sendTime: { enabled: false }, rateLimit: { enabled: false } };
+/** Several marketing messages a day: the value budget (one a day by default) is not what these test. */
+const noBudget = { budget: { enabled: false } };
 
 describe('policy rules', () => {
   let h: EngineHarness;
@@ -82,7 +84,7 @@ describe('policy rules', () => {
 
   describe('frequency caps', () => {
     it('caps marketing per channel per local day, falling back to the next channel, then suppressing', () => {
-      h = new EngineHarness({ policy: { ...noHolds, caps: { push: { daily: 2 }, email: { daily: 1 }, sms: { daily: 0 }, webhook: { daily: 0 }, total: { daily: 10 } } } });
+      h = new EngineHarness({ policy: { ...noHolds, ...noBudget, caps: { push: { daily: 2 }, email: { daily: 1 }, sms: { daily: 0 }, webhook: { daily: 0 }, total: { daily: 10 } } } });
       h.user('u1', { ...REACHABLE, timeZone: 'America/New_York' });
       const results = [0, 1, 2, 3].map((i) => outcomeOf(h.decide({ time: NOON_NY + i * MINUTE })));
       expect(results).toEqual(['queued:push', 'queued:push', 'queued:email', 'suppressed:cap_channel_daily']);
@@ -178,6 +180,15 @@ describe('policy rules', () => {
       expect(h.decide({ time: NOON_SH + MINUTE })).toMatchObject({ outcome: 'deferred', reason: 'send_time', until: Date.parse('2026-11-02T13:00:00Z') });
     });
 
+    it('times a message the night held at its release: the user hour, not the end of quiet hours', () => {
+      h = new EngineHarness({ policy: { rateLimit: { enabled: false } } }, { activityByHourOfWeek: () => activeAt(24 + 20) });
+      h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
+      // Monday 23:00 Shanghai: held to 08:00 Tuesday, then to the user's 20:00 Tuesday.
+      expect(h.decide({ time: Date.parse('2026-11-02T15:00:00Z') })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours', until: Date.parse('2026-11-03T00:00:00Z') });
+      expect(h.release(Date.parse('2026-11-03T00:00:00Z'))).toMatchObject([{ outcome: 'deferred', reason: 'send_time', until: Date.parse('2026-11-03T12:00:00Z') }]);
+      expect(h.release(Date.parse('2026-11-03T12:00:00Z')).map(outcomeOf)).toEqual(['queued:push']);
+    });
+
     it('never schedules inside quiet hours', () => {
       h = new EngineHarness({ policy: { rateLimit: { enabled: false } } }, { activityByHourOfWeek: () => activeAt(23, 1000) });
       h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
@@ -188,7 +199,7 @@ describe('policy rules', () => {
 
   describe('channel choice', () => {
     it('follows the type preference order, then promotes a channel the user engages with', () => {
-      h = new EngineHarness({ policy: { ...noHolds, channels: { byType: [{ type: 'abandoned_cart', channels: ['email', 'push'] }] } } });
+      h = new EngineHarness({ policy: { ...noHolds, ...noBudget, channels: { byType: [{ type: 'abandoned_cart', channels: ['email', 'push'] }] } } });
       h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
       expect(outcomeOf(h.decide({ time: NOON_SH }))).toBe('queued:email');
       h.store.transaction(() => {
@@ -199,7 +210,7 @@ describe('policy rules', () => {
     });
 
     it('falls back to the next channel when a send fails permanently', () => {
-      h = new EngineHarness({ policy: noHolds });
+      h = new EngineHarness({ policy: { ...noHolds, ...noBudget } });
       h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
       const first = h.decide({ time: NOON_SH });
       if (first.outcome !== 'queued') throw new Error(outcomeOf(first));

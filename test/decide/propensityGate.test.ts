@@ -10,7 +10,7 @@ import { EngineHarness, HOUR, MINUTE, outcomeOf } from './engineHarness.js';
 
 // Monday 2026-11-02 12:00 in Shanghai (04:00Z): outside quiet hours.
 const NOON = Date.parse('2026-11-02T04:00:00Z');
-const policy = { sendTime: { enabled: false }, rateLimit: { enabled: false }, propensity: { minPurchaseProbability: 0.05, holdoutShare: 0 } };
+const policy = { sendTime: { enabled: false }, rateLimit: { enabled: false }, budget: { enabled: false }, propensity: { minPurchaseProbability: 0.05, holdoutShare: 0 } };
 
 /** Ids of users inside and outside the gate's holdout at share 0.5. */
 const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);

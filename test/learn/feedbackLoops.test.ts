@@ -103,7 +103,7 @@ describe('learning loops', () => {
 
   it('lowers the caps and stops the digests of a user who ignores marketing, keeps their cart reminders, and engagement restores', () => {
     open({
-      policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } },
+      policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, budget: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } },
       learning: { fatigue: { feedbackLiveHours: 24 * 30 } },
     });
     pipe([item('i1', T0 - HOUR), user('u1', T0 - HOUR), user('u9', T0 - HOUR)]);
@@ -147,7 +147,7 @@ describe('learning loops', () => {
   });
 
   it('counts no ignored messages on a channel where no open or click has ever come back', () => {
-    open({ policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } } });
+    open({ policy: { rateLimit: { enabled: false }, quietHours: { enabled: false }, sendTime: { enabled: false }, budget: { enabled: false }, caps: { push: { daily: 10, weekly: 50 }, total: { daily: 4, weekly: 14 } } } });
     pipe([item('i1', T0 - HOUR), user('u1', T0 - HOUR)]);
     const day = 24 * HOUR;
     const summaries = [];
