@@ -1,11 +1,13 @@
 // Marketing messages held for later (quiet hours, best send time, rate-limit slots): durable
-// event-time timers that fire on the watermark, plus an index by user so that `inspect` can
-// name a user's next scheduled send without scanning every timer.
+// event-time timers that fire on the watermark, plus an index by user so that `inspect` and the
+// daily budget can name a user's held sends without scanning every timer. The budget asks about
+// every marketing candidate's user, most of whom have nothing held: the writer keeps how many
+// sends each user has held in memory, so that asking about one with none reads nothing.
 
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
 import type { NotificationCandidate } from '../src/runtime/pipeline.js';
-import type { StateStore } from './stateStore.js';
+import type { StateStore, WriteBehind } from './stateStore.js';
 
 export interface ScheduledSend {
   candidate: NotificationCandidate;
@@ -42,11 +44,45 @@ export class ScheduledSends {
   private readonly byDue: Database<ScheduledSend, DueKey>;
   private readonly byUser: Database<true, UserKey>;
   private earliestDue: number;
+  /**
+   * Held sends per user, as the byUser index has them; built from it at the first write (a reader
+   * such as `inspect` never builds it), then kept by `schedule` and `takeDue`. A count may be too
+   * high (the same send held twice under one key), never too low: absent means none held.
+   */
+  private heldPerUser: Map<string, number> | undefined;
+  /** The open transaction's changes to `heldPerUser`, undone if it fails. */
+  private changes: [string, number][] = [];
+  private readonly writeBehind: WriteBehind = {
+    flush: () => {
+      this.changes = [];
+    },
+    rollback: () => {
+      for (let i = this.changes.length - 1; i >= 0; i--) this.countHeld(this.changes[i][0], -this.changes[i][1]);
+      this.changes = [];
+      this.earliestDue = this.readEarliestDue();
+    },
+  };
 
-  constructor(store: StateStore) {
+  constructor(private readonly store: StateStore) {
     this.byDue = store.database<DueKey, ScheduledSend>('policy:scheduled-sends');
     this.byUser = store.database<UserKey, true>('policy:scheduled-by-user');
     this.earliestDue = this.readEarliestDue();
+  }
+
+  private countHeld(userId: string, delta: number): void {
+    if (this.heldPerUser === undefined) {
+      this.heldPerUser = new Map();
+      for (const [user] of this.byUser.getKeys()) this.heldPerUser.set(user, (this.heldPerUser.get(user) ?? 0) + 1);
+    }
+    const count = (this.heldPerUser.get(userId) ?? 0) + delta;
+    if (count > 0) this.heldPerUser.set(userId, count);
+    else this.heldPerUser.delete(userId);
+  }
+
+  private changeHeld(userId: string, delta: number): void {
+    this.store.writeBehind(this.writeBehind);
+    this.countHeld(userId, delta);
+    this.changes.push([userId, delta]);
   }
 
   private readEarliestDue(): number {
@@ -56,6 +92,7 @@ export class ScheduledSends {
 
   /** Holds `send` until `due` under `id` (a notification id). Call inside the batch transaction. */
   schedule(id: string, due: number, send: ScheduledSend): void {
+    this.changeHeld(send.candidate.userId, 1);
     this.byDue.putSync([due, id], send);
     this.byUser.putSync([send.candidate.userId, due, id], true);
     if (due < this.earliestDue) this.earliestDue = due;
@@ -72,6 +109,7 @@ export class ScheduledSends {
     const due: HeldSend[] = [];
     for (const { key, value } of this.byDue.getRange({ end: [time, '\uffff'] })) due.push({ id: key[1], due: key[0], payload: value });
     for (const held of due) {
+      this.changeHeld(held.payload.candidate.userId, -1);
       this.byDue.removeSync([held.due, held.id]);
       this.byUser.removeSync([held.payload.candidate.userId, held.due, held.id]);
     }
@@ -81,6 +119,7 @@ export class ScheduledSends {
 
   /** The user's held sends, soonest first. */
   forUser(userId: string, limit = 10): HeldSend[] {
+    if (this.heldPerUser !== undefined && !this.heldPerUser.has(userId)) return [];
     const found: HeldSend[] = [];
     for (const key of this.byUser.getKeys({ start: [userId] as unknown as UserKey, end: [userId, Number.MAX_SAFE_INTEGER, ''], limit })) {
       const payload = this.byDue.get([key[1], key[2]]);

@@ -1,0 +1,72 @@
+// Held sends by due time and by user: a user's held sends are found until released, by the
+// process that holds them and by a reader of the same data (inspect), and a failed transaction
+// changes neither.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScheduledSends, type ScheduledSend } from '../../state/scheduledSends.js';
+import { StateStore } from '../../state/stateStore.js';
+
+const send = (userId: string, heldAt: number): ScheduledSend => ({
+  candidate: { type: 'abandoned_cart', priority: 'marketing', userId, dedupeKey: `${userId}:${heldAt}`, time: heldAt, payload: {} },
+  reason: 'quiet_hours',
+  heldAt,
+  validUntil: heldAt + 86_400_000,
+  ingestedAt: 0,
+});
+
+describe('ScheduledSends', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const newDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushflow-scheduled-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const ids = (sends: { id: string }[]) => sends.map(({ id }) => id);
+
+  it("finds a user's held sends until they are released, in this process and after a reopen", async () => {
+    const dir = newDir();
+    let store = new StateStore({ path: dir, flushEachCommit: false });
+    const scheduled = new ScheduledSends(store);
+    store.transaction(() => {
+      scheduled.schedule('a1', 2_000, send('u1', 1_000));
+      scheduled.schedule('a2', 3_000, send('u1', 1_000));
+      scheduled.schedule('b1', 2_500, send('u2', 1_000));
+    });
+    expect(ids(scheduled.forUser('u1'))).toEqual(['a1', 'a2']);
+    expect(scheduled.forUser('u3')).toEqual([]);
+    expect(ids(new ScheduledSends(store).forUser('u2'))).toEqual(['b1']);
+    expect(ids(store.transaction(() => scheduled.takeDue(2_500)))).toEqual(['a1', 'b1']);
+    expect(ids(scheduled.forUser('u1'))).toEqual(['a2']);
+    expect(scheduled.forUser('u2')).toEqual([]);
+    await store.close();
+    store = new StateStore({ path: dir, flushEachCommit: false });
+    const reopened = new ScheduledSends(store);
+    expect(ids(reopened.forUser('u1'))).toEqual(['a2']);
+    store.transaction(() => reopened.schedule('c1', 4_000, send('u3', 3_500)));
+    expect(ids(reopened.forUser('u1'))).toEqual(['a2']);
+    expect(ids(reopened.forUser('u3'))).toEqual(['c1']);
+    await store.close();
+  });
+
+  it('keeps the held sends of a transaction that failed to release them, and holds none that failed to be held', async () => {
+    const store = new StateStore({ path: newDir(), flushEachCommit: false });
+    const scheduled = new ScheduledSends(store);
+    store.transaction(() => scheduled.schedule('a1', 2_000, send('u1', 1_000)));
+    expect(() =>
+      store.transaction(() => {
+        expect(ids(scheduled.takeDue(2_000))).toEqual(['a1']);
+        scheduled.schedule('b1', 2_500, send('u2', 1_000));
+        throw new Error('crash before the end of the batch');
+      }),
+    ).toThrow('crash before');
+    expect(ids(scheduled.forUser('u1'))).toEqual(['a1']);
+    expect(scheduled.forUser('u2')).toEqual([]);
+    expect(scheduled.hasDue(2_000)).toBe(true);
+    expect(ids(store.transaction(() => scheduled.takeDue(3_000)))).toEqual(['a1']);
+    await store.close();
+  });
+});
