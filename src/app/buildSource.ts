@@ -1,6 +1,7 @@
 // Builds the configured event source.
 
 import type { PushflowConfig } from '../config/schema.js';
+import { decodeOptionsFor } from '../events/decode.js';
 import type { Source } from '../sources/source.js';
 import { FileSource } from '../sources/fileSource.js';
 import { KafkaSource } from '../sources/kafkaSource.js';
@@ -19,6 +20,7 @@ export function buildSource(config: PushflowConfig, metrics?: PushflowMetrics): 
         topic: config.kafka.inputTopic,
         format: 'json',
         sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+        decode: decodeOptionsFor(config.events, true),
         onLag: (partition, lag) => metrics?.consumerLag.set({ source: `kafka:${config.kafka.inputTopic}`, partition: String(partition) }, lag),
       });
     case 'simulator': {

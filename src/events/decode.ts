@@ -11,6 +11,24 @@ export interface DecodeOptions extends ValidationLimits {
 
 export type RecordDecoder = (record: RawRecord, now: number) => Validation;
 
+/** The earliest event time accepted: anything before it is a unit or clock mistake. */
+const EARLIEST_EVENT_TIME = Date.UTC(1990, 0, 1);
+
+/**
+ * The limits the runtime decodes with. Event times too far ahead of the wall clock are refused
+ * only for live streams (`liveEventTime`): replays and the simulator run in their own time.
+ */
+export function decodeOptionsFor(
+  events: { maxPayloadBytes: number; maxFutureSkewMinutes: number },
+  liveEventTime: boolean,
+): DecodeOptions {
+  return {
+    maxPayloadBytes: events.maxPayloadBytes,
+    maxFutureSkewMs: liveEventTime ? events.maxFutureSkewMinutes * 60_000 : Infinity,
+    minTime: EARLIEST_EVENT_TIME,
+  };
+}
+
 /** Taobao UserBehavior's behaviour codes, mapped onto our behaviour types. */
 const TAOBAO_BEHAVIORS: Record<string, BehaviorType> = {
   pv: 'view',

@@ -8,7 +8,7 @@
 
 import { Subject, type Subscription } from 'rxjs';
 import type { PushflowConfig } from '../config/schema.js';
-import { recordDecoder, type RecordDecoder } from '../events/decode.js';
+import { decodeOptionsFor, recordDecoder, type RecordDecoder } from '../events/decode.js';
 import { eventTypeLabel, type PushflowEvent } from '../events/types.js';
 import type { RecordFormat, SourceBatch } from '../sources/source.js';
 import type { DeadLetter, Notification } from '../sinks/sink.js';
@@ -33,7 +33,6 @@ import type { PushflowMetrics } from '../observability/metrics.js';
 
 const DAY_MS = 86_400_000;
 /** Earlier times are absurd for e-commerce events (MovieLens, the oldest data we take, starts in 1996). */
-const EARLIEST_EVENT_TIME = Date.UTC(1990, 0, 1);
 /** Dead-letter text is kept whole up to this size; oversized payloads keep their head. */
 const DEAD_LETTER_RAW_LIMIT = 16_384;
 
@@ -155,6 +154,10 @@ export class PipelineRuntime {
       for (const record of batch.records) {
         this.summary.events++;
         this.ingestedAt = record.receivedAt ?? now;
+        if (record.event !== undefined) {
+          this.ingest(record.event, batch, record.offset, now);
+          continue;
+        }
         const decoded = decode(record, now);
         if (!decoded.ok) {
           this.deadLetter(batch, record.offset, record.raw, decoded.field, decoded.reason, now);
@@ -376,12 +379,7 @@ export class PipelineRuntime {
     const key = `${format}:${liveEventTime}`;
     let decoder = this.decoders.get(key);
     if (decoder === undefined) {
-      const { events } = this.options.config;
-      decoder = recordDecoder(format, {
-        maxPayloadBytes: events.maxPayloadBytes,
-        maxFutureSkewMs: liveEventTime ? events.maxFutureSkewMinutes * 60_000 : Infinity,
-        minTime: EARLIEST_EVENT_TIME,
-      });
+      decoder = recordDecoder(format, decodeOptionsFor(this.options.config.events, liveEventTime));
       this.decoders.set(key, decoder);
     }
     return decoder;

@@ -5,6 +5,9 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { KafkaReceivedMessage } from '../kafka/kafkaClient.js';
+import type { RecordDecoder } from '../events/decode.js';
+import type { DecodeOptions } from '../events/decode.js';
+import { EventPacker, EventUnpacker, eventColumnBuffers, type PackedEvents } from './packedEvents.js';
 import type { RawRecord } from './source.js';
 
 export interface FetchWorkerOptions {
@@ -18,6 +21,11 @@ export interface FetchWorkerOptions {
   sessionTimeoutMs?: number;
   /** Batches the main thread may hold (queued or in hand) before the worker waits. */
   prefetchBatches: number;
+  /**
+   * When set, the worker decodes and validates JSON records with these limits, and behaviour
+   * events cross in columns (packedEvents.ts) instead of as text.
+   */
+  decode?: DecodeOptions;
 }
 
 export interface FetchWorkerData extends FetchWorkerOptions {
@@ -51,6 +59,8 @@ export interface PackedBatch {
   /** Kafka offsets as numbers: exact below 2^53, which no partition reaches. */
   offsets: Float64Array;
   timestamps: Float64Array;
+  /** Records decoded on the fetch thread; their `values` are empty. */
+  events?: PackedEvents;
 }
 
 export type FromFetchWorker =
@@ -75,14 +85,39 @@ export type ToFetchWorker =
 /** The answer to `joined`: resume offsets of the partitions that have one. */
 export type JoinedPositions = Array<[number, string]>;
 
-export function packBatch(partition: number, highWatermark: string, messages: KafkaReceivedMessage[]): PackedBatch {
+/** A JSON decoder and the wall-clock time to validate event times against. */
+export interface FetchDecoding {
+  decoder: RecordDecoder;
+  now: number;
+}
+
+export function packBatch(
+  partition: number,
+  highWatermark: string,
+  messages: KafkaReceivedMessage[],
+  decoding?: FetchDecoding,
+): PackedBatch {
   const count = messages.length;
-  let valueBytes = 0;
+  let rawBytes = 0;
   let keyBytes = 0;
   for (const message of messages) {
-    valueBytes += message.value?.length ?? 0;
+    rawBytes += message.value?.length ?? 0;
     keyBytes += message.key?.length ?? 0;
   }
+  // A decoded string's UTF-8 never outgrows its JSON text (escapes are longer than what they stand for).
+  const packer = decoding === undefined ? undefined : new EventPacker(count, rawBytes);
+  const decoded = new Uint8Array(count);
+  let valueBytes = 0;
+  messages.forEach((message, i) => {
+    if (packer !== undefined && message.value) {
+      const result = decoding!.decoder({ raw: message.value.toString('utf8'), offset: message.offset }, decoding!.now);
+      if (result.ok && packer.add(i, result.event)) {
+        decoded[i] = 1;
+        return;
+      }
+    }
+    valueBytes += message.value?.length ?? 0;
+  });
   const batch: PackedBatch = {
     type: 'batch',
     partition,
@@ -98,7 +133,8 @@ export function packBatch(partition: number, highWatermark: string, messages: Ka
   let valueAt = 0;
   let keyAt = 0;
   for (let i = 0; i < count; i++) {
-    const { value, key, offset, timestamp } = messages[i];
+    const { key, offset, timestamp } = messages[i];
+    const value = decoded[i] === 1 ? null : messages[i].value;
     if (value) {
       batch.values.set(value, valueAt);
       valueAt += value.length;
@@ -112,20 +148,23 @@ export function packBatch(partition: number, highWatermark: string, messages: Ka
     batch.offsets[i] = Number(offset);
     batch.timestamps[i] = Number(timestamp);
   }
+  if (packer !== undefined) batch.events = packer.finish();
   return batch;
 }
 
 /** The buffers to transfer with a packed batch. */
 export function transferList(batch: PackedBatch): ArrayBuffer[] {
-  return [batch.values, batch.valueLengths, batch.keys, batch.keyLengths, batch.offsets, batch.timestamps].map(
+  const buffers = [batch.values, batch.valueLengths, batch.keys, batch.keyLengths, batch.offsets, batch.timestamps].map(
     (array) => array.buffer as ArrayBuffer,
   );
+  return batch.events === undefined ? buffers : [...buffers, ...eventColumnBuffers(batch.events)];
 }
 
 /** The batch's records at or past `floor` (offsets below it were handled already). */
 export function unpackRecords(batch: PackedBatch, floor: number | undefined): RawRecord[] {
   const values = Buffer.from(batch.values.buffer, batch.values.byteOffset, batch.values.byteLength);
   const keys = Buffer.from(batch.keys.buffer, batch.keys.byteOffset, batch.keys.byteLength);
+  const events = batch.events === undefined ? undefined : new EventUnpacker(batch.events);
   const records: RawRecord[] = [];
   let valueAt = 0;
   let keyAt = 0;
@@ -133,14 +172,17 @@ export function unpackRecords(batch: PackedBatch, floor: number | undefined): Ra
     const valueEnd = valueAt + batch.valueLengths[i];
     const keyLength = batch.keyLengths[i];
     const keyEnd = keyAt + Math.max(0, keyLength);
+    // Read for every record, kept or not: the columns are read in order.
+    const event = events?.next(i);
     if (floor === undefined || batch.offsets[i] >= floor) {
       const record: RawRecord = {
-        raw: values.toString('utf8', valueAt, valueEnd),
+        raw: event === undefined ? values.toString('utf8', valueAt, valueEnd) : '',
         offset: String(batch.offsets[i]),
         // The producer's timestamp: event-to-decision latency includes the time spent in Kafka.
         receivedAt: batch.timestamps[i],
       };
       if (keyLength >= 0) record.key = keys.toString('utf8', keyAt, keyEnd);
+      if (event !== undefined) record.event = event;
       records.push(record);
     }
     valueAt = valueEnd;

@@ -9,6 +9,7 @@
 // hand (the group waits for every member's rejoin, so the others wait too).
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { recordDecoder } from '../events/decode.js';
 import { createKafkaClient } from '../kafka/kafkaClient.js';
 import type { KafkaConsumer } from '../kafka/kafkaClient.js';
 import { packBatch, SharedSlot, transferList } from './kafkaFetchProtocol.js';
@@ -18,6 +19,7 @@ const port = parentPort!;
 const options = workerData as FetchWorkerData;
 const { topic } = options;
 const shared = new Int32Array(options.shared);
+const decoder = options.decode === undefined ? undefined : recordDecoder('json', options.decode);
 /** Longest wait for the main thread in one blocking step; the loop re-checks `stopping`. */
 const BLOCK_STEP_MS = 250;
 
@@ -120,7 +122,8 @@ async function start(): Promise<void> {
       await waitForRoom();
       // A batch left unresolved is fetched again from the same position once consumption goes on.
       if (paused || stopping || !payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
-      const packed = packBatch(batch.partition, batch.highWatermark, batch.messages);
+      const decoding = decoder === undefined ? undefined : { decoder, now: Date.now() };
+      const packed = packBatch(batch.partition, batch.highWatermark, batch.messages, decoding);
       Atomics.add(shared, SharedSlot.Held, 1);
       port.postMessage(packed, transferList(packed));
       payload.resolveOffset(batch.messages[batch.messages.length - 1].offset);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { projectRoot } from '../config/projectRoot.js';
+import type { DecodeOptions } from '../events/decode.js';
 import { SHARED_BYTES, SharedSlot, unpackRecords } from './kafkaFetchProtocol.js';
 import type { FetchWorkerData, FromFetchWorker, JoinedPositions, PackedBatch, ToFetchWorker } from './kafkaFetchProtocol.js';
 import type { BatchHandler, ResumePosition, Source, SourceBatch } from './source.js';
@@ -42,6 +43,11 @@ export interface KafkaSourceOptions {
    * while this many wait. Each is at most `maxBytesPerPartition`.
    */
   prefetchBatches?: number;
+  /**
+   * The runtime's decoding limits: JSON records are then decoded and validated on the fetch
+   * thread, and behaviour events reach the runtime as events (`RawRecord.event`), not text.
+   */
+  decode?: DecodeOptions;
   /** Records not yet handed out on a partition (high watermark - next offset), after each batch. */
   onLag?: (partition: number, lag: number) => void;
 }
@@ -98,6 +104,7 @@ export class KafkaSource implements Source {
       fromBeginning: this.options.fromBeginning ?? true,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
       prefetchBatches: this.options.prefetchBatches ?? 4,
+      decode: this.options.format === 'json' ? this.options.decode : undefined,
       shared: this.shared.buffer as SharedArrayBuffer,
       positionsPort: port2,
     };

@@ -2,6 +2,8 @@
 // A source hands out micro-batches and waits for each to be committed before it reads on,
 // so the batch's offsets and its effects land in LMDB together (exactly-once into state).
 
+import type { PushflowEvent } from '../events/types.js';
+
 /** How the runtime decodes a record's text into an event. */
 export type RecordFormat = 'json' | 'taobao' | 'movielens' | 'object';
 
@@ -10,6 +12,11 @@ export interface RawRecord {
   raw: string;
   /** For `object` sources (the simulator): the already-built event, skipping the parse. */
   value?: unknown;
+  /**
+   * The event, already decoded and validated by the source with the runtime's limits (the Kafka
+   * fetch thread does this): the runtime takes it as it is, and `raw` is then empty.
+   */
+  event?: PushflowEvent;
   /** The message key, when the transport has one (Kafka). */
   key?: string;
   /** This record's own position within its partition. */

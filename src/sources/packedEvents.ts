@@ -1,0 +1,143 @@
+// Behaviour events decoded and validated on the Kafka fetch thread, carried to the main thread in
+// columns: a type byte, three numbers and seven strings' UTF-8 bytes per event. Rebuilding an
+// event from them costs the main thread a fifth of what JSON.parse and validation cost it, and
+// behaviour events are nearly all of a shop's stream. Any other record (catalog, user, feedback,
+// invalid) travels as its raw text and is decoded on the main thread as before.
+
+import { BEHAVIOR_TYPES, type BehaviorEvent, type PushflowEvent } from '../events/types.js';
+
+const STRING_FIELDS = ['id', 'userId', 'itemId', 'categoryId', 'query', 'orderId', 'status'] as const;
+const NUMBER_FIELDS = ['time', 'quantity', 'price'] as const;
+const PACKED_FIELDS = new Set<string>(['kind', 'type', ...STRING_FIELDS, ...NUMBER_FIELDS]);
+const TYPE_INDEX = new Map<string, number>(BEHAVIOR_TYPES.map((type, index) => [type, index]));
+const STRINGS = STRING_FIELDS.length;
+const NUMBERS = NUMBER_FIELDS.length;
+
+export interface PackedEvents {
+  /** Per record: 1 when its event is in the columns, 0 when its raw text travels instead. */
+  packed: Uint8Array;
+  types: Uint8Array;
+  /** NUMBERS per record; NaN when absent. */
+  numbers: Float64Array;
+  strings: Uint8Array;
+  /** STRINGS per record; -1 when absent. */
+  stringLengths: Int32Array;
+}
+
+/** Fills the columns of one batch, record by record. */
+export class EventPacker {
+  private readonly columns: PackedEvents;
+  private readonly bytes: Buffer;
+  private at = 0;
+
+  /** @param stringCapacity an upper bound of the events' string bytes (the batch's raw bytes are one). */
+  constructor(
+    private readonly count: number,
+    stringCapacity: number,
+  ) {
+    this.columns = {
+      packed: new Uint8Array(count),
+      types: new Uint8Array(count),
+      numbers: new Float64Array(count * NUMBERS),
+      strings: new Uint8Array(stringCapacity),
+      stringLengths: new Int32Array(count * STRINGS),
+    };
+    this.bytes = Buffer.from(this.columns.strings.buffer, 0, stringCapacity);
+  }
+
+  /** Puts record `index`'s event in the columns; false when it cannot go (its raw text must travel). */
+  add(index: number, event: PushflowEvent): boolean {
+    if (event.kind !== 'behavior' || !fitsColumns(event)) return false;
+    const strings: Array<string | undefined> = STRING_FIELDS.map((field) => event[field]);
+    let bytes = 0;
+    for (const text of strings) {
+      // A lone surrogate would not survive UTF-8: such an event takes the raw path.
+      if (text !== undefined && !(text as unknown as WellFormedString).isWellFormed()) return false;
+      if (text !== undefined) bytes += Buffer.byteLength(text);
+    }
+    if (this.at + bytes > this.bytes.length) return false;
+    const { columns } = this;
+    columns.packed[index] = 1;
+    columns.types[index] = TYPE_INDEX.get(event.type)!;
+    NUMBER_FIELDS.forEach((field, k) => (columns.numbers[index * NUMBERS + k] = event[field] ?? NaN));
+    strings.forEach((text, k) => {
+      if (text === undefined) {
+        columns.stringLengths[index * STRINGS + k] = -1;
+        return;
+      }
+      const written = this.bytes.write(text, this.at);
+      columns.stringLengths[index * STRINGS + k] = written;
+      this.at += written;
+    });
+    return true;
+  }
+
+  finish(): PackedEvents {
+    return this.columns;
+  }
+}
+
+/** String.prototype.isWellFormed is in Node 20; TypeScript declares it from lib ES2024 on. */
+interface WellFormedString {
+  isWellFormed(): boolean;
+}
+
+function fitsColumns(event: BehaviorEvent): boolean {
+  for (const key in event) if (!PACKED_FIELDS.has(key)) return false;
+  return true;
+}
+
+/** The buffers to transfer with the columns. */
+export function eventColumnBuffers(columns: PackedEvents): ArrayBuffer[] {
+  return [columns.packed, columns.types, columns.numbers, columns.strings, columns.stringLengths].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/** Reads the columns back in record order: `next(index)` gives record `index`'s event, or undefined. */
+export class EventUnpacker {
+  private readonly bytes: Buffer;
+  private at = 0;
+
+  constructor(private readonly columns: PackedEvents) {
+    this.bytes = Buffer.from(columns.strings.buffer, columns.strings.byteOffset, columns.strings.byteLength);
+  }
+
+  /** Call once per record, in order. */
+  next(index: number): BehaviorEvent | undefined {
+    const { columns } = this;
+    if (columns.packed[index] === 0) return undefined;
+    const s = index * STRINGS;
+    const n = index * NUMBERS;
+    // Fields in validateEvent's order, so these events share the hidden classes of decoded ones.
+    const event: BehaviorEvent = {
+      kind: 'behavior',
+      id: this.text(columns.stringLengths[s])!,
+      time: columns.numbers[n],
+      type: BEHAVIOR_TYPES[columns.types[index]],
+      userId: this.text(columns.stringLengths[s + 1])!,
+    };
+    const itemId = this.text(columns.stringLengths[s + 2]);
+    if (itemId !== undefined) event.itemId = itemId;
+    const categoryId = this.text(columns.stringLengths[s + 3]);
+    if (categoryId !== undefined) event.categoryId = categoryId;
+    const quantity = columns.numbers[n + 1];
+    if (!Number.isNaN(quantity)) event.quantity = quantity;
+    const price = columns.numbers[n + 2];
+    if (!Number.isNaN(price)) event.price = price;
+    const query = this.text(columns.stringLengths[s + 4]);
+    if (query !== undefined) event.query = query;
+    const orderId = this.text(columns.stringLengths[s + 5]);
+    if (orderId !== undefined) event.orderId = orderId;
+    const status = this.text(columns.stringLengths[s + 6]);
+    if (status !== undefined) event.status = status as BehaviorEvent['status'];
+    return event;
+  }
+
+  private text(length: number): string | undefined {
+    if (length < 0) return undefined;
+    const start = this.at;
+    this.at += length;
+    return this.bytes.toString('utf8', start, this.at);
+  }
+}
