@@ -1,6 +1,7 @@
-// The inner pass of the eALS descent in WebAssembly SIMD (ealsKernel.wat): the arrays a pass
-// reads live in the kernel's memory, where `descend` (ealsModel.ts) fills them, and each pass is
-// one call that sums two entries per instruction. About 2.3 times the plain loop's speed in V8.
+// The arithmetic of the eALS descent in WebAssembly SIMD (ealsKernel.wat): the caches, the row
+// being updated and the arrays a pass reads live in the kernel's memory, where `EalsModel` fills
+// them; each pass over a row's entries, each cache times a row and each rank-one update of a
+// cache is one call that works on two numbers per instruction (V8 vectorises no plain loop).
 
 import { EALS_KERNEL_WASM } from './ealsKernelBinary.js';
 
@@ -16,44 +17,64 @@ declare const WebAssembly: {
 
 const compiled = new WebAssembly.Module(Buffer.from(EALS_KERNEL_WASM, 'base64'));
 
-type PairPass = (
-  column0: number,
-  column1: number,
-  previous0: number,
-  previous1: number,
-  residuals: number,
-  weights: number,
-  bytes: number,
-  delta0: number,
-  delta1: number,
-  out: number,
-) => void;
+interface KernelExports {
+  memory: WasmMemory;
+  pairPass(
+    column0: number,
+    column1: number,
+    previous0: number,
+    previous1: number,
+    residuals: number,
+    weights: number,
+    bytes: number,
+    delta0: number,
+    delta1: number,
+    out: number,
+  ): void;
+  multiplyGram(gram: number, row: number, product: number, k: number): void;
+  replaceInGram(gram: number, row: number, old: number, weight: number, k: number): void;
+}
 
-/** Bytes before the arrays: the five sums a pass writes. */
-const SUMS_BYTES = 64;
 const PAGE_BYTES = 65_536;
 
 /**
- * One row's descent arrays in WebAssembly memory, for up to `capacity` entries: `weights`
- * (a_j), `residuals` (r_j) and `gathered` (the partners' factors factor-major, `stride` entries
- * a factor). `prepare(n)` sets the stride to n rounded up to even; the odd entry must be zero
- * in all three (`descend` writes it), so that every pass runs two entries at a time.
+ * One model's descent memory. Fixed: the five sums a pass writes, the updated row's old and new
+ * factors, a zero row, `product` (a cache times the row) and the two K x K caches (upper
+ * triangles). After them, for up to `capacity` entries of a row: `weights` (a_j), `residuals`
+ * (r_j) and `gathered` (the partners' factors factor-major, `stride` entries a factor).
+ * `prepare(n)` sets the stride to n rounded up to even; the odd entry must be zero in all three
+ * (the caller writes it), so that every pass runs two entries at a time.
+ *
+ * The views are replaced when the memory grows (in `prepare`): read them after it, not before.
  */
 export class DescentKernel {
+  sums = new Float64Array(0);
+  oldRow = new Float64Array(0);
+  newRow = new Float64Array(0);
+  product = new Float64Array(0);
+  userGram = new Float64Array(0);
+  itemGram = new Float64Array(0);
   weights = new Float64Array(0);
   residuals = new Float64Array(0);
   gathered = new Float64Array(0);
-  /** numerator f, numerator f', diagonal f, diagonal f', pair: written by `pairPass`. */
-  sums = new Float64Array(0);
   stride = 0;
   private capacity = 0;
-  private readonly memory: WasmMemory;
-  private readonly pass: PairPass;
+  private readonly exports: KernelExports;
+  /** Byte offsets of the fixed part. */
+  private readonly oldRowAt: number;
+  private readonly newRowAt: number;
+  private readonly zeroRowAt: number;
+  private readonly productAt: number;
+  private readonly rowsAt: number;
 
   constructor(private readonly k: number) {
-    const instance = new WebAssembly.Instance(compiled, {});
-    this.memory = instance.exports.memory as WasmMemory;
-    this.pass = instance.exports.pairPass as PairPass;
+    this.exports = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+    const rowBytes = k * 8;
+    this.oldRowAt = 64;
+    this.newRowAt = this.oldRowAt + rowBytes;
+    this.zeroRowAt = this.newRowAt + rowBytes;
+    this.productAt = this.zeroRowAt + rowBytes;
+    this.rowsAt = this.productAt + rowBytes + 2 * k * k * 8;
     this.prepare(256);
   }
 
@@ -67,12 +88,13 @@ export class DescentKernel {
 
   /**
    * One pass over the entries: residuals take the changes of coordinates `previous0` and
-   * `previous1` (by `delta0`, `delta1`), then the sums of coordinates f0 and f1 go to `sums`.
+   * `previous1` (by `delta0`, `delta1`), then the sums of coordinates f0 and f1 go to `sums`:
+   * sum r g_f0, sum r g_f1, sum a g_f0^2, sum a g_f1^2, sum a g_f0 g_f1.
    */
   pairPass(f0: number, f1: number, previous0: number, previous1: number, delta0: number, delta1: number): void {
     const columnBytes = this.stride * 8;
     const gathered = this.gathered.byteOffset;
-    this.pass(
+    this.exports.pairPass(
       gathered + f0 * columnBytes,
       gathered + f1 * columnBytes,
       gathered + previous0 * columnBytes,
@@ -86,15 +108,37 @@ export class DescentKernel {
     );
   }
 
+  /** product = gram oldRow (gram: `userGram` or `itemGram`). */
+  multiplyGram(gram: Float64Array): void {
+    this.exports.multiplyGram(gram.byteOffset, this.oldRowAt, this.productAt, this.k);
+  }
+
+  /** gram += weight (newRow newRow^T - oldRow oldRow^T), upper triangle. */
+  replaceInGram(gram: Float64Array, weight: number): void {
+    this.exports.replaceInGram(gram.byteOffset, this.newRowAt, this.oldRowAt, weight, this.k);
+  }
+
+  /** gram += weight newRow newRow^T, upper triangle. */
+  addToGram(gram: Float64Array, weight: number): void {
+    this.exports.replaceInGram(gram.byteOffset, this.newRowAt, this.zeroRowAt, weight, this.k);
+  }
+
   private grow(capacity: number): void {
-    const bytes = SUMS_BYTES + (2 + this.k) * capacity * 8;
-    const pages = Math.ceil(bytes / PAGE_BYTES) - this.memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > 0) this.memory.grow(pages);
-    const { buffer } = this.memory;
+    const { k } = this;
+    const memory = this.exports.memory;
+    const bytes = this.rowsAt + (2 + k) * capacity * 8;
+    const pages = Math.ceil(bytes / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
+    if (pages > 0) memory.grow(pages);
+    const { buffer } = memory;
     this.sums = new Float64Array(buffer, 0, 5);
-    this.weights = new Float64Array(buffer, SUMS_BYTES, capacity);
-    this.residuals = new Float64Array(buffer, SUMS_BYTES + capacity * 8, capacity);
-    this.gathered = new Float64Array(buffer, SUMS_BYTES + 2 * capacity * 8, this.k * capacity);
+    this.oldRow = new Float64Array(buffer, this.oldRowAt, k);
+    this.newRow = new Float64Array(buffer, this.newRowAt, k);
+    this.product = new Float64Array(buffer, this.productAt, k);
+    this.userGram = new Float64Array(buffer, this.productAt + k * 8, k * k);
+    this.itemGram = new Float64Array(buffer, this.productAt + k * 8 + k * k * 8, k * k);
+    this.weights = new Float64Array(buffer, this.rowsAt, capacity);
+    this.residuals = new Float64Array(buffer, this.rowsAt + capacity * 8, capacity);
+    this.gathered = new Float64Array(buffer, this.rowsAt + 2 * capacity * 8, k * capacity);
     this.capacity = capacity;
   }
 }

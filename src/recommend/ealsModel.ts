@@ -50,18 +50,13 @@ export class EalsModel {
   /** f_i^alpha per item, and their sum Z. */
   private itemPopularityWeight = new Float64Array(0);
   private popularityWeightSum = 0;
-  /** T = sum_i f_i^alpha q_i q_i^T (S^q = c0/Z * T) and S^p = sum_u p_u p_u^T, row-major K x K. */
-  private readonly itemGram: Float64Array;
-  private readonly userGram: Float64Array;
   private readonly random: SeededRandom;
   /**
-   * Scratch of the row being updated: a_j = w_j - c_j, its residuals r_j = w_j - a_j yhat_j and
-   * its partners' factors transposed, in the WebAssembly kernel's memory; its old factors.
+   * The WebAssembly kernel's memory holds the caches and the scratch of the row being updated:
+   * its old factors, a cache times them (kept current coordinate by coordinate), a_j = w_j - c_j,
+   * its residuals r_j = w_j - a_j yhat_j and its partners' factors transposed.
    */
   private readonly kernel: DescentKernel;
-  private readonly oldRow: Float64Array;
-  /** Scratch: the cache times the row being updated, kept current coordinate by coordinate. */
-  private readonly gramTimesRow: Float64Array;
   private readonly onlineHistory: number;
   /** Rows changed since the last `takeChanged*` (for write-behind to LMDB), flagged and listed. */
   private readonly changedUsers = new ChangedRows();
@@ -70,13 +65,21 @@ export class EalsModel {
   constructor(readonly options: EalsOptions) {
     this.k = options.factors;
     this.interactions = new InteractionMatrix(options.maxConfidence);
-    this.itemGram = new Float64Array(this.k * this.k);
-    this.userGram = new Float64Array(this.k * this.k);
     this.kernel = new DescentKernel(this.k);
-    this.oldRow = new Float64Array(this.k);
-    this.gramTimesRow = new Float64Array(this.k);
     this.random = new SeededRandom(options.seed);
     this.onlineHistory = options.onlineHistory ?? Infinity;
+  }
+
+  /**
+   * T = sum_i f_i^alpha q_i q_i^T (S^q = c0/Z * T) and S^p = sum_u p_u p_u^T, row-major K x K,
+   * upper triangles; views of the kernel's memory, read afresh after it may have grown.
+   */
+  private get itemGram(): Float64Array {
+    return this.kernel.itemGram;
+  }
+
+  private get userGram(): Float64Array {
+    return this.kernel.userGram;
   }
 
   /** Adds users up to `count` with small random factors. */
@@ -214,8 +217,8 @@ export class EalsModel {
     const g = kernel.gathered;
     const a = kernel.weights;
     const residual = kernel.residuals;
-    const row = this.oldRow; // the row's factors, copied by the caller
-    this.multiplyGram(gram, row);
+    const row = kernel.oldRow; // the row's factors, copied by the caller
+    kernel.multiplyGram(gram);
     for (let j = 0; j < n; j++) {
       const otherBase = columns[from + j] * k;
       let sum0 = 0;
@@ -248,7 +251,7 @@ export class EalsModel {
     // one's change (its sum of r_j g_jf' loses delta * m) without another pass. The result is
     // the same sequential coordinate descent, in half the passes over the entries.
     const sums = kernel.sums;
-    const product = this.gramTimesRow;
+    const product = kernel.product;
     let delta0 = 0;
     let delta1 = 0;
     let previous0 = 0;
@@ -284,7 +287,7 @@ export class EalsModel {
    * partners, and returns its change:
    *   x_f = (numerator + x_f diagonal - gramScale * sum_{h != f} x_h gram_hf)
    *         / (diagonal + gramScale * gram_ff + lambda)
-   * The cross sum comes from `gramTimesRow` (gram x, which `descend` keeps current for the
+   * The cross sum comes from `kernel.product` (gram x, which `descend` keeps current for the
    * coordinates still to come, one contiguous row of independent multiply-adds a pair of
    * coordinates) instead of a K-long chain of dependent ones a coordinate.
    */
@@ -300,25 +303,9 @@ export class EalsModel {
   ): number {
     const old = x[base + f];
     const own = gram[f * this.k + f];
-    const cross = this.gramTimesRow[f] - old * own;
+    const cross = this.kernel.product[f] - old * own;
     x[base + f] = (numerator + old * diagonal - gramScale * cross) / (diagonal + gramScale * own + lambda);
     return x[base + f] - old;
-  }
-
-  /** gramTimesRow = gram row, from the upper triangle of the symmetric `gram`. */
-  private multiplyGram(gram: Float64Array, row: Float64Array): void {
-    const { k } = this;
-    const product = this.gramTimesRow;
-    product.fill(0);
-    for (let a = 0; a < k; a++) {
-      const rowA = row[a];
-      let sum = gram[a * k + a] * rowA;
-      for (let b = a + 1, at = a * k + a + 1; b < k; b++, at++) {
-        sum += gram[at] * row[b];
-        product[b] += gram[at] * rowA;
-      }
-      product[a] += sum;
-    }
   }
 
   /** One full eALS iteration (Algorithm 1): every user, then every item; then exact caches. */
@@ -426,30 +413,25 @@ export class EalsModel {
   }
 
   private copyRow(factors: Float32Array, base: number): void {
-    for (let f = 0; f < this.k; f++) this.oldRow[f] = factors[base + f];
+    const old = this.kernel.oldRow;
+    for (let f = 0; f < this.k; f++) old[f] = factors[base + f];
   }
 
-  /** gram += weight * (new row row^T - old row row^T) on the upper triangle, the old row being in `oldRow`. */
+  /** gram += weight * (new row row^T - old row row^T) on the upper triangle, the old row being in `kernel.oldRow`. */
   private replaceInGram(gram: Float64Array, factors: Float32Array, base: number, weight: number): void {
     if (weight === 0) return;
-    const { k } = this;
-    const old = this.oldRow;
-    for (let a = 0; a < k; a++) {
-      const newA = factors[base + a] * weight;
-      const oldA = old[a] * weight;
-      for (let b = a, at = a * k + a; b < k; b++, at++) gram[at] += newA * factors[base + b] - oldA * old[b];
-    }
+    const row = this.kernel.newRow;
+    for (let f = 0; f < this.k; f++) row[f] = factors[base + f];
+    this.kernel.replaceInGram(gram, weight);
   }
 
   /** gram += weight * row row^T on the upper triangle. */
   private addToGram(gram: Float64Array, factors: Float32Array, row: number, weight: number): void {
     if (weight === 0) return;
     const { k } = this;
-    const base = row * k;
-    for (let a = 0; a < k; a++) {
-      const scaled = factors[base + a] * weight;
-      for (let b = a, at = a * k + a; b < k; b++, at++) gram[at] += scaled * factors[base + b];
-    }
+    const values = this.kernel.newRow;
+    for (let f = 0; f < k; f++) values[f] = factors[row * k + f];
+    this.kernel.addToGram(gram, weight);
   }
 }
 

@@ -52,4 +52,32 @@ describe('DescentKernel (WebAssembly SIMD pass of the eALS descent)', () => {
     expect(kernel.sums[0]).toBeCloseTo(5002, 9);
     expect(kernel.sums[4]).toBeCloseTo(5002 * 0.25, 9);
   });
+
+  it('multiplies a cache by a row and updates it by rank one from its upper triangle, for an odd K', () => {
+    const k = 5;
+    const kernel = new DescentKernel(k);
+    const random = new SeededRandom(8);
+    const full = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let a = 0; a < k; a++) {
+      for (let b = a; b < k; b++) {
+        full[a][b] = full[b][a] = random.normal();
+        kernel.itemGram[a * k + b] = full[a][b];
+      }
+    }
+    for (let a = 0; a < k; a++) kernel.itemGram[a * k + Math.max(0, a - 1)] += a > 0 ? 1000 : 0; // below the diagonal: never read
+    const old = Array.from({ length: k }, () => random.normal());
+    const updated = Array.from({ length: k }, () => random.normal());
+    kernel.oldRow.set(old);
+    kernel.multiplyGram(kernel.itemGram);
+    for (let a = 0; a < k; a++) expect(kernel.product[a]).toBeCloseTo(full[a].reduce((sum, value, b) => sum + value * old[b], 0), 12);
+    kernel.newRow.set(updated);
+    kernel.replaceInGram(kernel.itemGram, 0.5);
+    kernel.addToGram(kernel.userGram, 2);
+    for (let a = 0; a < k; a++) {
+      for (let b = a; b < k; b++) {
+        expect(kernel.itemGram[a * k + b]).toBeCloseTo(full[a][b] + 0.5 * (updated[a] * updated[b] - old[a] * old[b]), 12);
+        expect(kernel.userGram[a * k + b]).toBeCloseTo(2 * updated[a] * updated[b], 12);
+      }
+    }
+  });
 });
