@@ -7,12 +7,28 @@ import type { PushflowConfig } from '../config/schema.js';
 import type { Channel } from '../events/types.js';
 import type { CapCounters, UserCapCounts } from '../../state/capCounters.js';
 import { releasedFromTimingHold, type PolicyContext, type PolicyRule, type RuleVerdict } from './policy.js';
-import { localDayKey, localWeekKey } from './zonedTime.js';
+import { localDayKey, localTime, localToInstant, localWeekKey } from './zonedTime.js';
 
 export type CapsConfig = PushflowConfig['policy']['caps'];
 
-export function capPeriods(zone: string, time: number): { day: string; week: string } {
-  return { day: localDayKey(zone, time), week: localWeekKey(zone, time) };
+export interface CapPeriods {
+  readonly day: string;
+  readonly week: string;
+}
+
+/** Per zone, the local day last asked about: decisions come in event-time order, so most fall in it. */
+const lastDayByZone = new Map<string, { from: number; to: number; periods: CapPeriods }>();
+
+/** The user's local calendar day and ISO week at `time`. */
+export function capPeriods(zone: string, time: number): CapPeriods {
+  const last = lastDayByZone.get(zone);
+  if (last !== undefined && time >= last.from && time < last.to) return last.periods;
+  const periods: CapPeriods = Object.freeze({ day: localDayKey(zone, time), week: localWeekKey(zone, time) });
+  const local = localTime(zone, time);
+  const from = localToInstant(zone, local.year, local.month, local.day, 0, 0);
+  const to = localToInstant(zone, local.year, local.month, local.day + 1, 0, 0);
+  if (from <= time && time < to) lastDayByZone.set(zone, { from, to, periods });
+  return periods;
 }
 
 /**
