@@ -57,6 +57,8 @@ interface DueRecord {
   idLengths: Uint8Array;
 }
 
+const LAST_VARIANT_CACHE_LIMIT = 200_000;
+
 type DuePrefix = 'd' | 'x';
 type LedgerKey = ['n', string] | [DuePrefix, number, string] | ['t', string] | ['r', string, string];
 /** `1`: one entry per key, as stores written before batching hold. */
@@ -150,18 +152,24 @@ export class FeedbackLedger {
   private readonly expiries: DueQueue;
   /** Last variants set in the open transaction: `user \0 type` -> key and value. */
   private lastVariants = new Map<string, { key: ['r', string, string]; value: { variant: string; at: number } }>();
+  /** Last variants read or written before (null: none on record), for the bandit's question on every decision. */
+  private readonly lastVariantCache = new Map<string, { variant: string; at: number } | null>();
 
   private readonly writeBehind: WriteBehind = {
     flush: () => {
       this.checks.flush();
       this.expiries.flush();
-      for (const { key, value } of this.lastVariants.values()) this.db.putSync(key, value);
+      for (const [cacheKey, { key, value }] of this.lastVariants) {
+        this.db.putSync(key, value);
+        this.cacheLastVariant(cacheKey, value);
+      }
       this.lastVariants.clear();
     },
     rollback: () => {
       this.checks.rollback();
       this.expiries.rollback();
       this.lastVariants.clear();
+      this.lastVariantCache.clear();
     },
   };
 
@@ -193,9 +201,20 @@ export class FeedbackLedger {
 
   /** The variant the user last saw for `type`, and when. */
   lastVariant(userId: string, type: string): { variant: string; at: number } | undefined {
-    const pending = this.lastVariants.get(`${userId}\u0000${type}`);
+    const cacheKey = `${userId}\u0000${type}`;
+    const pending = this.lastVariants.get(cacheKey);
     if (pending !== undefined) return pending.value;
-    return this.db.get(['r', userId, type]) as { variant: string; at: number } | undefined;
+    let last = this.lastVariantCache.get(cacheKey);
+    if (last === undefined) {
+      last = (this.db.get(['r', userId, type]) as { variant: string; at: number } | undefined) ?? null;
+      this.cacheLastVariant(cacheKey, last);
+    }
+    return last ?? undefined;
+  }
+
+  private cacheLastVariant(cacheKey: string, last: { variant: string; at: number } | null): void {
+    if (this.lastVariantCache.size >= LAST_VARIANT_CACHE_LIMIT) this.lastVariantCache.clear();
+    this.lastVariantCache.set(cacheKey, last);
   }
 
   lastTouch(userId: string): LastTouch | undefined {
