@@ -1,8 +1,9 @@
 // Marketing messages held for later (quiet hours, best send time, rate-limit slots): durable
-// event-time timers that fire on the watermark, plus an index by user so that `inspect` and the
-// daily budget can name a user's held sends without scanning every timer. The budget asks about
-// every marketing candidate's user, most of whom have nothing held: the writer keeps how many
-// sends each user has held in memory, so that asking about one with none reads nothing.
+// event-time timers that fire on the watermark. Keys are [due, id, user], so that the sends are
+// taken in due order and the user of each is known from its key: an index by user, kept in
+// memory and built from a scan of the keys, lets `inspect` and the daily budget name a user's
+// held sends without scanning every timer (the budget asks about every marketing candidate's
+// user). One write per hold and one per release.
 
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
@@ -25,7 +26,8 @@ export interface ScheduledSend {
   ingestedAt: number;
 }
 
-type DueKey = [number, string];
+/** Stores written before kept the user in the value and in a second database, `[user, due, id]`. */
+type DueKey = [number, string, string] | [number, string];
 type UserKey = [string, number, string];
 
 export interface HeldSend {
@@ -34,55 +36,35 @@ export interface HeldSend {
   payload: ScheduledSend;
 }
 
+/** A held send in the by-user index: its due time, id, and whether it has the key of stores written before. */
+type Held = [due: number, id: string, legacy: boolean];
+
+const byDueThenId = (a: Held, b: Held) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
 /**
- * Two writes per hold and two per release: [due, id] -> the send, for due-order release, and
- * [user, due, id] for `forUser`. There is no id -> due index: holding the same id again (a replay
- * of the same candidate) adds a second entry rather than moving the first; whichever fires first
- * goes out and the other is dropped as a duplicate by the notification id.
+ * There is no id -> due index: holding the same id again (a replay of the same candidate) adds a
+ * second entry rather than moving the first; whichever fires first goes out and the other is
+ * dropped as a duplicate by the notification id.
  */
 export class ScheduledSends {
   private readonly byDue: Database<ScheduledSend, DueKey>;
-  private readonly byUser: Database<true, UserKey>;
+  /** Stores written before: their by-user index, emptied as their sends are released. */
+  private readonly legacyByUser: Database<true, UserKey>;
   private earliestDue: number;
-  /**
-   * Held sends per user, as the byUser index has them; built from it at the first write (a reader
-   * such as `inspect` never builds it), then kept by `schedule` and `takeDue`. A count may be too
-   * high (the same send held twice under one key), never too low: absent means none held.
-   */
-  private heldPerUser: Map<string, number> | undefined;
-  /** The open transaction's changes to `heldPerUser`, undone if it fails. */
-  private changes: [string, number][] = [];
+  /** Each user's held sends, built from the keys at first use, kept by `schedule` and `takeDue`, dropped with a failed transaction. */
+  private byUser: Map<string, Held[]> | undefined;
   private readonly writeBehind: WriteBehind = {
-    flush: () => {
-      this.changes = [];
-    },
+    flush: () => {},
     rollback: () => {
-      for (let i = this.changes.length - 1; i >= 0; i--) this.countHeld(this.changes[i][0], -this.changes[i][1]);
-      this.changes = [];
+      this.byUser = undefined;
       this.earliestDue = this.readEarliestDue();
     },
   };
 
   constructor(private readonly store: StateStore) {
     this.byDue = store.database<DueKey, ScheduledSend>('policy:scheduled-sends');
-    this.byUser = store.database<UserKey, true>('policy:scheduled-by-user');
+    this.legacyByUser = store.database<UserKey, true>('policy:scheduled-by-user');
     this.earliestDue = this.readEarliestDue();
-  }
-
-  private countHeld(userId: string, delta: number): void {
-    if (this.heldPerUser === undefined) {
-      this.heldPerUser = new Map();
-      for (const [user] of this.byUser.getKeys()) this.heldPerUser.set(user, (this.heldPerUser.get(user) ?? 0) + 1);
-    }
-    const count = (this.heldPerUser.get(userId) ?? 0) + delta;
-    if (count > 0) this.heldPerUser.set(userId, count);
-    else this.heldPerUser.delete(userId);
-  }
-
-  private changeHeld(userId: string, delta: number): void {
-    this.store.writeBehind(this.writeBehind);
-    this.countHeld(userId, delta);
-    this.changes.push([userId, delta]);
   }
 
   private readEarliestDue(): number {
@@ -90,11 +72,30 @@ export class ScheduledSends {
     return Infinity;
   }
 
+  private index(): Map<string, Held[]> {
+    if (this.byUser === undefined) {
+      const byUser = new Map<string, Held[]>();
+      for (const key of this.byDue.getKeys()) {
+        const user = key.length === 3 ? key[2] : this.byDue.get(key)?.candidate.userId;
+        if (user === undefined) continue;
+        const held = byUser.get(user);
+        if (held === undefined) byUser.set(user, [[key[0], key[1], key.length === 2]]);
+        else held.push([key[0], key[1], key.length === 2]);
+      }
+      this.byUser = byUser;
+    }
+    return this.byUser;
+  }
+
   /** Holds `send` until `due` under `id` (a notification id). Call inside the batch transaction. */
   schedule(id: string, due: number, send: ScheduledSend): void {
-    this.changeHeld(send.candidate.userId, 1);
-    this.byDue.putSync([due, id], send);
-    this.byUser.putSync([send.candidate.userId, due, id], true);
+    const userId = send.candidate.userId;
+    const index = this.index();
+    this.store.writeBehind(this.writeBehind);
+    this.byDue.putSync([due, id, userId], send);
+    const held = index.get(userId);
+    if (held === undefined) index.set(userId, [[due, id, false]]);
+    else if (!held.some(([d, i, legacy]) => d === due && i === id && !legacy)) held.push([due, id, false]);
     if (due < this.earliestDue) this.earliestDue = due;
   }
 
@@ -106,24 +107,34 @@ export class ScheduledSends {
   /** Removes and returns every send due at or before `time`, earliest first. */
   takeDue(time: number): HeldSend[] {
     if (this.earliestDue > time) return [];
-    const due: HeldSend[] = [];
-    for (const { key, value } of this.byDue.getRange({ end: [time, '\uffff'] })) due.push({ id: key[1], due: key[0], payload: value });
-    for (const held of due) {
-      this.changeHeld(held.payload.candidate.userId, -1);
-      this.byDue.removeSync([held.due, held.id]);
-      this.byUser.removeSync([held.payload.candidate.userId, held.due, held.id]);
+    const index = this.index();
+    this.store.writeBehind(this.writeBehind);
+    const due: { key: DueKey; held: HeldSend }[] = [];
+    for (const { key, value } of this.byDue.getRange({ end: [time, '\uffff'] })) due.push({ key, held: { id: key[1], due: key[0], payload: value } });
+    for (const { key, held } of due) {
+      const userId = held.payload.candidate.userId;
+      const legacy = key.length === 2;
+      this.byDue.removeSync(key);
+      if (legacy) this.legacyByUser.removeSync([userId, held.due, held.id]);
+      const sends = index.get(userId);
+      if (sends === undefined) continue;
+      const at = sends.findIndex(([d, i, l]) => d === held.due && i === held.id && l === legacy);
+      if (at >= 0) sends.splice(at, 1);
+      if (sends.length === 0) index.delete(userId);
     }
     this.earliestDue = this.readEarliestDue();
-    return due;
+    return due.map(({ held }) => held);
   }
 
   /** The user's held sends, soonest first. */
   forUser(userId: string, limit = 10): HeldSend[] {
-    if (this.heldPerUser !== undefined && !this.heldPerUser.has(userId)) return [];
+    const sends = this.index().get(userId);
+    if (sends === undefined) return [];
     const found: HeldSend[] = [];
-    for (const key of this.byUser.getKeys({ start: [userId] as unknown as UserKey, end: [userId, Number.MAX_SAFE_INTEGER, ''], limit })) {
-      const payload = this.byDue.get([key[1], key[2]]);
-      if (payload !== undefined) found.push({ id: key[2], due: key[1], payload });
+    for (const [due, id, legacy] of [...sends].sort(byDueThenId)) {
+      if (found.length >= limit) break;
+      const payload = this.byDue.get(legacy ? [due, id] : [due, id, userId]);
+      if (payload !== undefined) found.push({ id, due, payload });
     }
     return found;
   }

@@ -1,6 +1,6 @@
 // Held sends by due time and by user: a user's held sends are found until released, by the
-// process that holds them and by a reader of the same data (inspect), and a failed transaction
-// changes neither.
+// process that holds them and by a reader of the same data (inspect), a failed transaction
+// changes neither, and the sends of a store written before (with a by-user database) still go out.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,25 @@ describe('ScheduledSends', () => {
     expect(scheduled.forUser('u2')).toEqual([]);
     expect(scheduled.hasDue(2_000)).toBe(true);
     expect(ids(store.transaction(() => scheduled.takeDue(3_000)))).toEqual(['a1']);
+    await store.close();
+  });
+
+  it('reads, finds and releases the sends of a store written with a separate by-user index', async () => {
+    const store = new StateStore({ path: newDir(), flushEachCommit: false });
+    const byDue = store.database<unknown[], ScheduledSend>('policy:scheduled-sends');
+    const byUser = store.database<unknown[], true>('policy:scheduled-by-user');
+    store.transaction(() => {
+      byDue.putSync([2_000, 'old'], send('u1', 1_000));
+      byUser.putSync(['u1', 2_000, 'old'], true);
+    });
+    const scheduled = new ScheduledSends(store);
+    store.transaction(() => scheduled.schedule('new', 1_500, send('u1', 1_000)));
+    expect(ids(scheduled.forUser('u1'))).toEqual(['new', 'old']);
+    expect(scheduled.pending()).toBe(2);
+    expect(ids(store.transaction(() => scheduled.takeDue(2_000)))).toEqual(['new', 'old']);
+    expect(scheduled.forUser('u1')).toEqual([]);
+    expect(byUser.getCount()).toBe(0);
+    expect(scheduled.pending()).toBe(0);
     await store.close();
   });
 });
