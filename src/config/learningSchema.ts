@@ -21,10 +21,10 @@ const fatigueSchema = z
     priorIgnored: z.number().min(0).default(2).describe('Pseudo-messages in the denominator, so a user with one ignored message is not fatigued yet.'),
     gateAbove: probability()
       .default(0.5)
-      .describe('Fatigue at or above which marketing the user did not ask for by their own actions (digests, win-back, campaigns) is not sent (`fatigued`).'),
+      .describe('Fatigue at or above which marketing the user did not ask for by their own actions (digests, win-back, campaigns) is not sent (`fatigued`). Only without the value budget (`policy.budget.enabled: false`): with it, fatigue lowers each message\'s value instead.'),
     intentGateAbove: probability()
       .default(1)
-      .describe('Fatigue at or above which intent types are not sent either (1: never; a user who ignores nearly everything then gets only transactional messages until they engage or time passes).'),
+      .describe('Fatigue at or above which intent types are not sent either (1: never; a user who ignores nearly everything then gets only transactional messages until they engage or time passes). Only without the value budget, as `gateAbove`.'),
     intentTypes: z
       .array(nonEmpty())
       .default(['abandoned_cart', 'browse_abandonment', 'browse_abandonment_digest', 'price_drop', 'price_drop_digest', 'back_in_stock', 'back_in_stock_digest'])

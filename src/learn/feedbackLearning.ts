@@ -104,7 +104,10 @@ export class FeedbackLearning {
     const adapted: PolicyRule[] = [];
     for (const rule of rules) {
       if (rule.name === 'caps') {
-        if (this.config.learning.fatigue.enabled) adapted.push(this.fatigueGateRule());
+        // With the value budget on, fatigue is a factor of each message's value (src/decide/valueBudget.ts):
+        // a gate on top would count it twice, and drop digests better than what the budget sends.
+        const valued = this.config.policy.enabled && this.config.policy.budget.enabled;
+        if (this.config.learning.fatigue.enabled && !valued) adapted.push(this.fatigueGateRule());
         adapted.push(makeCaps((context) => this.totalCaps(context, baseTotals)));
       }
       else if (rule.name === 'send_time') adapted.push(this.sendTimePerArm(rule));
