@@ -20,6 +20,7 @@ export function buildSource(config: PushflowConfig, metrics?: PushflowMetrics): 
         topic: config.kafka.inputTopic,
         format: 'json',
         sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+        prefetchBatches: config.kafka.prefetchBatches,
         decode: decodeOptionsFor(config.events, true),
         onLag: (partition, lag) => metrics?.consumerLag.set({ source: `kafka:${config.kafka.inputTopic}`, partition: String(partition) }, lag),
       });

@@ -76,6 +76,9 @@ const kafkaSchema = z
       .min(6000)
       .default(30000)
       .describe('How long the group waits for a silent member before reassigning its partitions; a restarted process waits this long for its crashed predecessor.'),
+    prefetchBatches: positiveInt()
+      .default(4)
+      .describe('Partition batches the fetch thread reads ahead of the pipeline (each at most 1 MiB): the fetch and decoding of the next batches overlap the processing of this one.'),
   })
   .describe('Kafka connection and topics (used by the `kafka` source and sink).');
 
