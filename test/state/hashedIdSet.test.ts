@@ -1,32 +1,20 @@
 // The ingest loop's dedupe set on a real LMDB: ids held in memory as hashes, written one record per
 // batch inside the batch transaction, read back on open, expired by whole generations.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExpiringIdSet } from '../../state/expiringIdSet.js';
 import { HashedIdSet } from '../../state/hashedIdSet.js';
-import { StateStore } from '../../state/stateStore.js';
+import { useTempStateStore } from '../support/tempStateStore.js';
 
 const TTL = 1_000;
 
 describe('HashedIdSet', () => {
-  let dir: string;
-  let store: StateStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pushflow-hashed-ids-'));
-    store = new StateStore({ path: dir });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = useTempStateStore('hashed-ids');
 
   /** One batch as the runtime runs it: adds, flush inside the transaction, commit after. */
   function batch(ids: HashedIdSet, entries: Array<[string, number]>): boolean[] {
     ids.discard();
-    const added = store.transaction(() => {
+    const added = temp.store.transaction(() => {
       const results = entries.map(([id, time]) => ids.addIfAbsent(id, time));
       ids.flush();
       return results;
@@ -35,13 +23,8 @@ describe('HashedIdSet', () => {
     return added;
   }
 
-  async function reopen(): Promise<void> {
-    await store.close();
-    store = new StateStore({ path: dir });
-  }
-
   it('takes an id once, within a batch and across batches', () => {
-    const ids = new HashedIdSet(store, 'test:ids', TTL);
+    const ids = new HashedIdSet(temp.store, 'test:ids', TTL);
     expect(batch(ids, [['e1', 1_500], ['e2', 1_500], ['e1', 1_500]])).toEqual([true, true, false]);
     expect(batch(ids, [['e2', 1_500], ['e3', 1_600]])).toEqual([false, true]);
     expect(ids.has('e3', 1_600)).toBe(true);
@@ -50,24 +33,24 @@ describe('HashedIdSet', () => {
   });
 
   it('reads the committed ids back when the store is opened again', async () => {
-    const ids = new HashedIdSet(store, 'test:ids', TTL);
+    const ids = new HashedIdSet(temp.store, 'test:ids', TTL);
     const many = Array.from({ length: 5_000 }, (_, i): [string, number] => [`event-${i}`, 1_000 + (i % 900)]);
     batch(ids, many.slice(0, 2_500));
     batch(ids, many.slice(2_500));
-    await reopen();
-    const again = new HashedIdSet(store, 'test:ids', TTL);
+    await temp.reopen();
+    const again = new HashedIdSet(temp.store, 'test:ids', TTL);
     expect(again.count()).toBe(5_000);
     expect(batch(again, [many[0], many[4_999], ['new', 1_500]])).toEqual([false, false, true]);
     // Records written after the reopen do not overwrite the earlier ones.
-    await reopen();
-    expect(new HashedIdSet(store, 'test:ids', TTL).count()).toBe(5_001);
+    await temp.reopen();
+    expect(new HashedIdSet(temp.store, 'test:ids', TTL).count()).toBe(5_001);
   });
 
   it('forgets what a batch added when its transaction did not commit', async () => {
-    const ids = new HashedIdSet(store, 'test:ids', TTL);
+    const ids = new HashedIdSet(temp.store, 'test:ids', TTL);
     batch(ids, [['kept', 1_500]]);
     expect(() =>
-      store.transaction(() => {
+      temp.store.transaction(() => {
         ids.addIfAbsent('lost', 1_500);
         ids.flush();
         throw new Error('batch failed');
@@ -76,36 +59,36 @@ describe('HashedIdSet', () => {
     ids.discard();
     // The redelivered event is new again, in memory and after a restart.
     expect(ids.has('lost', 1_500)).toBe(false);
-    await reopen();
-    const again = new HashedIdSet(store, 'test:ids', TTL);
+    await temp.reopen();
+    const again = new HashedIdSet(temp.store, 'test:ids', TTL);
     expect(again.has('kept', 1_500)).toBe(true);
     expect(again.has('lost', 1_500)).toBe(false);
   });
 
   it('drops whole generations older than the previous one, in memory and on disk', async () => {
-    const ids = new HashedIdSet(store, 'test:ids', TTL);
+    const ids = new HashedIdSet(temp.store, 'test:ids', TTL);
     batch(ids, [['old', 500], ['previous', 1_500], ['current', 2_500]]);
-    expect(store.transaction(() => ids.expire(2_600))).toBe(1);
+    expect(temp.store.transaction(() => ids.expire(2_600))).toBe(1);
     expect(ids.has('old', 500)).toBe(false);
     expect(ids.has('previous', 1_500)).toBe(true);
-    await reopen();
-    const again = new HashedIdSet(store, 'test:ids', TTL);
+    await temp.reopen();
+    const again = new HashedIdSet(temp.store, 'test:ids', TTL);
     expect(again.count()).toBe(2);
     expect(again.has('old', 500)).toBe(false);
   });
 
   it('carries the ids of the per-id layout over once, and empties it', async () => {
-    const legacy = new ExpiringIdSet(store, 'test:legacy', TTL);
-    store.transaction(() => {
+    const legacy = new ExpiringIdSet(temp.store, 'test:legacy', TTL);
+    temp.store.transaction(() => {
       legacy.addIfAbsent('a', 1_500);
       legacy.addIfAbsent('b', 2_500);
     });
-    const ids = new HashedIdSet(store, 'test:ids', TTL, 'test:legacy');
+    const ids = new HashedIdSet(temp.store, 'test:ids', TTL, 'test:legacy');
     expect(ids.count()).toBe(2);
     expect(ids.has('a', 1_500)).toBe(true);
     expect(ids.has('b', 2_500)).toBe(true);
     expect(legacy.count()).toBe(0);
-    await reopen();
-    expect(new HashedIdSet(store, 'test:ids', TTL, 'test:legacy').count()).toBe(2);
+    await temp.reopen();
+    expect(new HashedIdSet(temp.store, 'test:ids', TTL, 'test:legacy').count()).toBe(2);
   });
 });

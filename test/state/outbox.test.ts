@@ -1,12 +1,9 @@
 // The outbox on a real LMDB: entries exist exactly when their transaction committed, in order,
 // whether read from the values this process holds or, after a restart, from disk.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../state/outbox.js';
-import { StateStore } from '../../state/stateStore.js';
+import { useTempStateStore } from '../support/tempStateStore.js';
 
 interface Message {
   to: string;
@@ -14,24 +11,15 @@ interface Message {
 }
 
 describe('Outbox', () => {
-  let dir: string;
-  let store: StateStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pushflow-outbox-'));
-    store = new StateStore({ path: dir });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = useTempStateStore('outbox');
 
   function commitBatch(outbox: Outbox<Message>, messages: Message[]): void {
-    store.transaction(() => messages.forEach((m) => outbox.add(m)));
+    temp.store.transaction(() => messages.forEach((m) => outbox.add(m)));
     outbox.committed();
   }
 
   it('hands out committed entries oldest first, and forgets removed ones', async () => {
-    const outbox = new Outbox<Message>(store, 'test:outbox');
+    const outbox = new Outbox<Message>(temp.store, 'test:outbox');
     commitBatch(outbox, [{ to: 'a', text: 'one' }, { to: 'b', text: 'two' }]);
     commitBatch(outbox, [{ to: 'c', text: 'three' }]);
     expect(outbox.depth()).toBe(3);
@@ -44,9 +32,9 @@ describe('Outbox', () => {
   });
 
   it('holds nothing of a rolled-back transaction, and the next commit counts only its own entries', () => {
-    const outbox = new Outbox<Message>(store, 'test:outbox');
+    const outbox = new Outbox<Message>(temp.store, 'test:outbox');
     expect(() =>
-      store.transaction(() => {
+      temp.store.transaction(() => {
         outbox.add({ to: 'x', text: 'lost' });
         throw new Error('batch failed');
       }),
@@ -58,12 +46,11 @@ describe('Outbox', () => {
   });
 
   it('reads the entries back from disk after a restart, with their sequence numbers', async () => {
-    const outbox = new Outbox<Message>(store, 'test:outbox');
+    const outbox = new Outbox<Message>(temp.store, 'test:outbox');
     commitBatch(outbox, [{ to: 'a', text: 'one' }, { to: 'b', text: 'two' }]);
     const before = outbox.peek(10);
-    await store.close();
-    store = new StateStore({ path: dir });
-    const reopened = new Outbox<Message>(store, 'test:outbox');
+    await temp.reopen();
+    const reopened = new Outbox<Message>(temp.store, 'test:outbox');
     expect(reopened.depth()).toBe(2);
     expect(reopened.peek(10)).toEqual(before);
     commitBatch(reopened, [{ to: 'c', text: 'three' }]);

@@ -2,12 +2,9 @@
 // in memory, set, moved, cancelled and taken in steps, each fires once, in due order, and a
 // failed transaction leaves them as they were.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StateStore } from '../../state/stateStore.js';
+import { describe, expect, it } from 'vitest';
 import { TimerStore } from '../../state/timerStore.js';
+import { useTempStateStore } from '../support/tempStateStore.js';
 
 /** A seeded sequence, so a failure can be replayed. */
 function draws(seed: number): () => number {
@@ -19,25 +16,16 @@ function draws(seed: number): () => number {
 }
 
 describe('TimerStore', () => {
-  let dir: string;
-  let store: StateStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pushflow-timers-'));
-    store = new StateStore({ path: dir });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = useTempStateStore('timers');
 
   it('fires each pending timer once, in due order, through sets, moves and cancels of 1,000 timers', async () => {
-    const timers = new TimerStore<{ n: number }>(store, 'test');
+    const timers = new TimerStore<{ n: number }>(temp.store, 'test');
     const model = new Map<string, number>();
     const random = draws(7);
     const fired: Array<[string, number]> = [];
     let clock = 0;
     for (let step = 0; step < 40; step++) {
-      store.transaction(() => {
+      temp.store.transaction(() => {
         for (let k = 0; k < 50; k++) {
           const id = `t${Math.floor(random() * 1_000)}`;
           const roll = random();
@@ -65,27 +53,26 @@ describe('TimerStore', () => {
     expect(fired.length).toBeGreaterThan(100);
     expect(timers.pending()).toBe(model.size);
     // The rest fire in due order after a restart too.
-    await store.close();
-    store = new StateStore({ path: dir });
-    const reopened = new TimerStore<{ n: number }>(store, 'test');
-    const rest = store.transaction(() => reopened.takeDue(Infinity));
+    await temp.reopen();
+    const reopened = new TimerStore<{ n: number }>(temp.store, 'test');
+    const rest = temp.store.transaction(() => reopened.takeDue(Infinity));
     expect(rest.map((t) => [t.id, t.due])).toEqual([...model].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)));
   });
 
   it('keeps the timers as they were when the transaction that set or took them fails', () => {
-    const timers = new TimerStore<string>(store, 'test');
-    store.transaction(() => {
+    const timers = new TimerStore<string>(temp.store, 'test');
+    temp.store.transaction(() => {
       for (let i = 0; i < 100; i++) timers.set(`t${i}`, 1_000 + i, `p${i}`);
     });
     expect(() =>
-      store.transaction(() => {
+      temp.store.transaction(() => {
         expect(timers.takeDue(1_050)).toHaveLength(51);
         timers.set('early', 10, 'lost');
         throw new Error('batch failed');
       }),
     ).toThrow('batch failed');
     expect(timers.hasDue(10)).toBe(false);
-    const taken = store.transaction(() => timers.takeDue(1_099));
+    const taken = temp.store.transaction(() => timers.takeDue(1_099));
     expect(taken.map((t) => t.id)).toEqual(Array.from({ length: 100 }, (_, i) => `t${i}`));
     expect(timers.pending()).toBe(0);
   });
