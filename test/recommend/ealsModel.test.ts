@@ -142,6 +142,18 @@ describe('eALS model', () => {
     }
   });
 
+  it('updates rows longer than the kernel first had room for exactly, its caches kept through the growth', () => {
+    const model = randomModel(3, 700, 0.6, 11, { factors: 5 });
+    expect(model.interactions.userLength(0)).toBeGreaterThan(256);
+    model.sweep();
+    const expected = directUpdate(model, 'user', 0);
+    model.updateUser(0);
+    expectClose(model.userRow(0), expected, 1e-5);
+    const { sq, sp } = directCaches(model);
+    expectClose(model.itemCache(), sq, 1e-9);
+    expectClose(model.userCache(), sp, 1e-9);
+  });
+
   it('reads only the most recent entries of a long row when capped, as the formula with the older ones missing', () => {
     const model = randomModel(20, 40, 0.5, 9, { factors: 6 });
     model.sweep();
