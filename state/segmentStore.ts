@@ -1,36 +1,45 @@
 // The segment model (centroids and their weights, segment sizes, feature statistics, the ids of
-// the reservoir sample, the mini-batch being gathered, category tallies) as one record of the
-// `segments` database, written at the end of each batch that changed it. The sample's vectors
-// are not in it: they are the users' profile vectors, read back after a restart (about 35 KB a
-// batch instead of 190 KB). Users' current segments are kept
-// in their profiles (state/profileStore.ts), written with the profile they were decided from.
+// the reservoir sample, the mini-batch being gathered, category tallies) in the `segments`
+// database, written at the end of each batch that changed it, in two records: the whole model
+// whenever a seeding or mini-batch update changed its core, and at every batch the part that
+// changes between updates (sizes, sample ids, pending users, random state; a few KB instead of
+// 35). The sample's vectors are in neither: they are the users' profile vectors, read back after
+// a restart. Users' current segments are kept in their profiles (state/profileStore.ts), written
+// with the profile they were decided from.
 // One instance per LMDB environment, so a rebuilt pipeline graph continues the same model.
 
 import type { Database } from 'lmdb';
-import { SegmentModel, type SegmentModelState, type SegmentSettings } from '../src/segments/segmentModel.js';
-import type { StateStore } from './stateStore.js';
+import { SegmentModel, type SegmentModelState, type SegmentSettings, type SegmentStreamState } from '../src/segments/segmentModel.js';
+import type { StateStore, WriteBehind } from './stateStore.js';
 
 const DB = 'segments';
 const MODEL_KEY = 'model';
+/** Newer than the model record's own copy of these fields whenever both exist. */
+const STREAM_KEY = 'model-stream';
 const opened = new WeakMap<StateStore, SegmentStore>();
 
-export class SegmentStore {
+export class SegmentStore implements WriteBehind {
   static open(state: StateStore): SegmentStore {
     let store = opened.get(state);
     if (store === undefined) opened.set(state, (store = new SegmentStore(state)));
     return store;
   }
 
-  private readonly db: Database<SegmentModelState, string>;
+  private readonly db: Database<SegmentModelState | SegmentStreamState, string>;
   private model: SegmentModel | undefined;
+  /** The model's core revision in the model record (undefined: not written by this process yet). */
+  private savedCore: number | undefined;
 
-  private constructor(state: StateStore) {
-    this.db = state.database<string, SegmentModelState>(DB);
+  private constructor(private readonly state: StateStore) {
+    this.db = state.database<string, SegmentModelState | SegmentStreamState>(DB);
   }
 
   /** The stored model as plain data (for inspection), undefined before the first commit. */
   stored(): SegmentModelState | undefined {
-    return this.db.get(MODEL_KEY);
+    const model = this.db.get(MODEL_KEY) as SegmentModelState | undefined;
+    if (model === undefined) return undefined;
+    const stream = this.db.get(STREAM_KEY) as SegmentStreamState | undefined;
+    return stream === undefined ? model : { ...model, ...stream };
   }
 
   /** The live model: restored from the last commit once, then kept in memory. */
@@ -39,8 +48,23 @@ export class SegmentStore {
     return this.model;
   }
 
-  /** Writes the live model. Call inside the batch transaction. */
+  /** Writes the live model: its core only when it changed. Call inside the batch transaction. */
   save(): void {
-    if (this.model !== undefined) this.db.putSync(MODEL_KEY, this.model.toState());
+    const model = this.model;
+    if (model === undefined) return;
+    this.state.writeBehind(this);
+    if (this.savedCore !== model.coreRevision) {
+      this.db.putSync(MODEL_KEY, model.toState());
+      this.savedCore = model.coreRevision;
+    }
+    this.db.putSync(STREAM_KEY, model.streamState());
+  }
+
+  /** Written by `save` as it goes. */
+  flush(): void {}
+
+  /** The transaction failed: the model record may not hold the core any more, so the next save writes it. */
+  rollback(): void {
+    this.savedCore = undefined;
   }
 }

@@ -67,6 +67,9 @@ export interface SegmentModelState {
   lastDrift: number;
 }
 
+/** The part of the state that changes between updates (see `streamState`). */
+export type SegmentStreamState = Pick<SegmentModelState, 'sizes' | 'reservoir' | 'pending' | 'random'>;
+
 /** Categories remembered per segment; the weakest is dropped beyond this. */
 const CATEGORIES_KEPT = 20;
 /** Lloyd restarts and iterations when seeding from the reservoir (a few ms on 1,000 users). */
@@ -92,7 +95,17 @@ export class SegmentModel {
   /** Forgetting applied to every tally and hour pattern at once (renormalized before it underflows). */
   private categoryScale = 1;
   private readonly pending: Set<string>;
+  /**
+   * Pending users touched since the last `assignPending`: the others' segments were stored already
+   * and cannot have changed (same point, same centroids and weights until the next update).
+   */
+  private readonly touchedSinceAssign = new Set<string>();
   private readonly random: SeededRandom;
+  /**
+   * Counts the changes to what only seeding and mini-batch updates change (centroids, statistics,
+   * category tallies, hour patterns), so that the store writes those only when they changed.
+   */
+  coreRevision = 0;
   /** 1/σ² per feature, refreshed once per mini-batch so that assignments between updates agree. */
   private distanceWeights: Float64Array;
 
@@ -151,19 +164,23 @@ export class SegmentModel {
   touch(userId: string, firstSeen: boolean, users: SegmentUsers): void {
     if (firstSeen) this.reservoir.offer(userId, this.random);
     this.pending.add(userId);
+    this.touchedSinceAssign.add(userId);
     if (this.pending.size < this.settings.miniBatchSize) return;
     if (this.kMeans === undefined) this.trySeed(users);
     else this.update(users);
   }
 
   /**
-   * Stores the current segment of every user marked since the last update (at the end of a
-   * batch, so that profiles are written with their segment). Leaves the model as it is.
+   * Stores the current segment of every user marked since the last call (at the end of a batch,
+   * so that profiles are written with their segment). Leaves the model as it is.
    */
   assignPending(users: SegmentUsers): void {
+    const touched = [...this.touchedSinceAssign];
+    this.touchedSinceAssign.clear();
     const kMeans = this.kMeans;
     if (kMeans === undefined) return;
-    for (const userId of this.pending) {
+    for (const userId of touched) {
+      if (!this.pending.has(userId)) continue; // assigned by an update since
       const point = users.pointOf(userId);
       if (point === undefined) continue;
       this.reservoir.update(userId, point.vector);
@@ -196,6 +213,7 @@ export class SegmentModel {
     }
     this.reservoirVectorsKnown = true;
     this.pending.clear();
+    this.coreRevision++;
     if (sampled.length < this.settings.seedAfterUsers) return;
     const points = sampled.map((s) => s.vector);
     for (const point of points) this.standardizer.observe(point);
@@ -245,6 +263,7 @@ export class SegmentModel {
     for (const dead of kMeans.dying(this.settings.deadSegmentShare)) this.reseed(dead);
     this.distanceWeights = this.standardizer.weights();
     this.updates++;
+    this.coreRevision++;
     points.forEach((point, p) => users.assign(userIds[p], kMeans.nearest(point, this.distanceWeights).index));
   }
 
@@ -302,6 +321,16 @@ export class SegmentModel {
     this.categoryPoints.forEach((weight, j) => (this.categoryPoints[j] = weight * this.categoryScale));
     for (const pattern of this.hourPatterns) for (let slot = 0; slot < pattern.length; slot++) pattern[slot] *= this.categoryScale;
     this.categoryScale = 1;
+  }
+
+  /** What changes with every batch that touched a profile: sizes, the sample, the pending users, the random state. */
+  streamState(): SegmentStreamState {
+    return {
+      sizes: [...this.sizes],
+      reservoir: { seen: this.reservoir.seen, userIds: [...this.reservoir.userIds] },
+      pending: [...this.pending],
+      random: this.random.seed,
+    };
   }
 
   toState(): SegmentModelState {
