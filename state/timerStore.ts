@@ -122,7 +122,9 @@ export class TimerStore<P> implements WriteBehind {
   private insertIntoHead(timer: Timer<P>): void {
     const head = this.head!;
     let at = head.length;
-    while (at > 0 && head[at - 1].due > timer.due) at--;
+    // In key order, [due, id], as they are on disk: timers due together fire in the same order
+    // whether the head was read from disk or built here (results must not depend on that).
+    while (at > 0 && (head[at - 1].due > timer.due || (head[at - 1].due === timer.due && head[at - 1].id > timer.id))) at--;
     head.splice(at, 0, timer);
     if (head.length > 2 * HEAD_SIZE) {
       // Keep it short: what goes is due no earlier than what stays, and is still on disk.

@@ -76,4 +76,18 @@ describe('TimerStore', () => {
     expect(taken.map((t) => t.id)).toEqual(Array.from({ length: 100 }, (_, i) => `t${i}`));
     expect(timers.pending()).toBe(0);
   });
+
+  it('takes timers due together in id order, whether they were read from disk or set since', () => {
+    const timers = new TimerStore<number>(temp.store, 'ties');
+    temp.store.transaction(() => {
+      for (const id of ['b', 'd']) timers.set(id, 1_000, 0);
+    });
+    // Read into memory now; 'c' and 'a' join it in memory, after 'b' and 'd' were set.
+    expect(timers.hasDue(0)).toBe(false);
+    temp.store.transaction(() => {
+      for (const id of ['c', 'a']) timers.set(id, 1_000, 0);
+    });
+    const fromMemory = temp.store.transaction(() => timers.takeDue(1_000).map((timer) => timer.id));
+    expect(fromMemory).toEqual(['a', 'b', 'c', 'd']);
+  });
 });
