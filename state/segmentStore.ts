@@ -54,10 +54,21 @@ export class SegmentStore implements WriteBehind {
     if (model === undefined) return;
     this.state.writeBehind(this);
     if (this.savedCore !== model.coreRevision) {
-      this.db.putSync(MODEL_KEY, toDisk(model.toState()));
+      this.db.putSync(MODEL_KEY, this.toDisk(model.toState()));
       this.savedCore = model.coreRevision;
     }
-    this.db.putSync(STREAM_KEY, toDisk(model.streamState()));
+    this.db.putSync(STREAM_KEY, this.toDisk(model.streamState()));
+  }
+
+  /** The sample's ids change only when an offer is taken, and every offer counts in `seen`. */
+  private sampleIdsJson: { seen: number; json: string } | undefined;
+
+  private toDisk<T extends Partial<SegmentModelState>>(state: T): OnDisk<T> {
+    const reservoir = state.reservoir;
+    if (reservoir !== undefined && this.sampleIdsJson?.seen !== reservoir.seen) {
+      this.sampleIdsJson = { seen: reservoir.seen, json: JSON.stringify(reservoir.userIds) };
+    }
+    return toDisk(state, this.sampleIdsJson?.json);
   }
 
   /** Written by `save` as it goes. */
@@ -80,9 +91,9 @@ type OnDisk<T> = Omit<T, 'reservoir' | 'hourPatterns'> & {
   hourPatterns?: number[][] | Uint8Array;
 };
 
-function toDisk<T extends Partial<SegmentModelState>>(state: T): OnDisk<T> {
+function toDisk<T extends Partial<SegmentModelState>>(state: T, userIdsJson = JSON.stringify(state.reservoir?.userIds ?? [])): OnDisk<T> {
   const disk: OnDisk<T> = { ...state } as OnDisk<T>;
-  if (state.reservoir !== undefined) disk.reservoir = { ...state.reservoir, userIds: JSON.stringify(state.reservoir.userIds) };
+  if (state.reservoir !== undefined) disk.reservoir = { ...state.reservoir, userIds: userIdsJson };
   if (state.hourPatterns !== undefined) {
     const rows = state.hourPatterns;
     const width = rows[0]?.length ?? 0;
