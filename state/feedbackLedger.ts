@@ -108,7 +108,8 @@ class DueQueue {
       for (const entry of unpackDue(value as DueRecord)) (entry.due <= time ? due : rest).push(entry);
       this.write(rest);
     }
-    this.earliest = Math.min(this.firstStored(), ...this.pending.map((entry) => entry.due));
+    this.earliest = this.firstStored();
+    for (const entry of this.pending) if (entry.due < this.earliest) this.earliest = entry.due;
     return due.sort(byDue);
   }
 
