@@ -48,6 +48,8 @@ describe('Taobao replay through the policy to webhook and SMTP', () => {
         sendTime: { minPlatformEvents: 500 },
         rateLimit: { push: { perSecond: 0.01, burst: 2 } },
         caps: { push: { daily: 1 }, email: { daily: 1 }, total: { daily: 2 } },
+        // One message a day by value would leave the caps above nothing to count.
+        budget: { enabled: false },
       },
     });
     const { pushflow, metrics } = deliveryProcess(config, ALL_PIPELINES, dir);
