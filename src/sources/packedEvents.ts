@@ -48,28 +48,44 @@ export class EventPacker {
   /** Puts record `index`'s event in the columns; false when it cannot go (its raw text must travel). */
   add(index: number, event: PushflowEvent): boolean {
     if (event.kind !== 'behavior' || !fitsColumns(event)) return false;
-    const strings: Array<string | undefined> = STRING_FIELDS.map((field) => event[field]);
-    let bytes = 0;
-    for (const text of strings) {
+    let worst = 0;
+    for (const field of STRING_FIELDS) {
+      const text = event[field];
+      if (text === undefined) continue;
       // A lone surrogate would not survive UTF-8: such an event takes the raw path.
-      if (text !== undefined && !(text as unknown as WellFormedString).isWellFormed()) return false;
-      if (text !== undefined) bytes += Buffer.byteLength(text);
+      if (!(text as unknown as WellFormedString).isWellFormed()) return false;
+      worst += 3 * text.length;
     }
-    if (this.at + bytes > this.bytes.length) return false;
+    // Strings are measured only near the end of the room (3 UTF-8 bytes per UTF-16 unit at worst).
+    if (this.at + worst > this.bytes.length && this.at + this.exactBytes(event) > this.bytes.length) return false;
     const { columns } = this;
     columns.packed[index] = 1;
     columns.types[index] = TYPE_INDEX.get(event.type)!;
-    NUMBER_FIELDS.forEach((field, k) => (columns.numbers[index * NUMBERS + k] = event[field] ?? NaN));
-    strings.forEach((text, k) => {
+    const numbers = index * NUMBERS;
+    columns.numbers[numbers] = event.time;
+    columns.numbers[numbers + 1] = event.quantity ?? NaN;
+    columns.numbers[numbers + 2] = event.price ?? NaN;
+    const lengths = index * STRINGS;
+    for (let k = 0; k < STRINGS; k++) {
+      const text = event[STRING_FIELDS[k]];
       if (text === undefined) {
-        columns.stringLengths[index * STRINGS + k] = -1;
-        return;
+        columns.stringLengths[lengths + k] = -1;
+        continue;
       }
       const written = this.bytes.write(text, this.at);
-      columns.stringLengths[index * STRINGS + k] = written;
+      columns.stringLengths[lengths + k] = written;
       this.at += written;
-    });
+    }
     return true;
+  }
+
+  private exactBytes(event: BehaviorEvent): number {
+    let bytes = 0;
+    for (const field of STRING_FIELDS) {
+      const text = event[field];
+      if (text !== undefined) bytes += Buffer.byteLength(text);
+    }
+    return bytes;
   }
 
   finish(): PackedEvents {

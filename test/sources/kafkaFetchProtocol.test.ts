@@ -92,4 +92,11 @@ describe('Kafka fetch protocol, records decoded on the fetch thread', () => {
     expect(records[1].event?.id).toBe('e4');
     expect(records[2].raw).toBe(texts[4]);
   });
+
+  it('packs events whose strings are nearly all of their text (the room is measured exactly near its end)', () => {
+    const long = (i: number) => JSON.stringify({ kind: 'behavior', id: `s${i}`, time: T, type: 'search', userId: 'u', query: 'q'.repeat(1_000) });
+    const batch = [0, 1, 2].map((i) => message(i, long(i), null, T));
+    const records = unpackRecords(packBatch(0, '3', batch, decoding), undefined);
+    expect(records.map((r) => r.event?.kind === 'behavior' && r.event.query?.length)).toEqual([1_000, 1_000, 1_000]);
+  });
 });
