@@ -1,8 +1,9 @@
 // Ids seen within a time-to-live of event time: the ingest loop's dedupe set. Its lookup runs once
 // per event, and one LMDB put per id costs 3-7 µs through lmdb-js (a fifth of the whole ingest
 // path), so the set lives in memory as 64-bit hashes, one table per generation (generations.ts),
-// and is persisted as one record per batch and generation, written in the batch's transaction:
-// the ids commit with the batch's effects, and opening the store reads them back.
+// and is persisted as one record per batch and generation, written at the end of the batch's
+// transaction (StateStore.writeBehind): the ids commit with the batch's effects, a failed
+// transaction forgets them, and opening the store reads them back.
 // A 64-bit hash takes a new id for a repeat with odds of (ids held) / 2^64 per lookup: about one
 // in 10^12 with ten million ids held. Memory: 16-32 bytes per id held (between one and two TTLs).
 
@@ -10,24 +11,19 @@ import type { Database } from 'lmdb';
 import { fnv1a, mix32 } from '../src/hash/fnv1a.js';
 import { HashSet64 } from '../src/hash/hashSet64.js';
 import { Generations } from './generations.js';
-import type { StateStore } from './stateStore.js';
+import type { StateStore, WriteBehind } from './stateStore.js';
 
 const SECOND_SEED = 0x9747b28c;
 const generationPrefix = (generation: number) => `${generation.toString(36).padStart(9, '0')}|`;
 const recordKey = (generation: number, sequence: number) => generationPrefix(generation) + sequence.toString(36).padStart(10, '0');
 
-interface PendingIds {
-  set: HashSet64;
-  /** The pairs in the order added, for the batch's record. */
-  pairs: number[];
-}
-
-export class HashedIdSet {
+export class HashedIdSet implements WriteBehind {
   private readonly db: Database<Buffer, string>;
   private readonly generations: Generations;
+  /** Every id held, the open transaction's included: a failed transaction reloads it from disk. */
   private readonly held = new Map<number, HashSet64>();
-  /** Added since the last commit: written by flush(), merged into `held` by commit(). */
-  private pending = new Map<number, PendingIds>();
+  /** Pairs added in the open transaction, per generation: its end writes them as one record each. */
+  private unwritten = new Map<number, number[]>();
   private nextSequence = 0;
 
   /**
@@ -42,55 +38,44 @@ export class HashedIdSet {
   ) {
     this.db = store.database<string, Buffer>(name, { encoding: 'binary' });
     this.generations = new Generations(ttlMs);
-    if (legacyName !== undefined) this.carryOver(legacyName);
     this.load();
+    if (legacyName !== undefined) this.carryOver(legacyName);
   }
 
   has(id: string, time: number): boolean {
-    const generation = this.generations.of(time);
-    const high = mix32(fnv1a(id));
-    const low = mix32(fnv1a(id, SECOND_SEED));
-    return this.held.get(generation)?.has(high, low) === true || this.pending.get(generation)?.set.has(high, low) === true;
+    return this.held.get(this.generations.of(time))?.has(mix32(fnv1a(id)), mix32(fnv1a(id, SECOND_SEED))) === true;
   }
 
-  /** Adds the id unless present: true when it was new. It is written by the batch's flush(). */
+  /**
+   * Adds the id unless present: true when it was new. Call inside a transaction of the store: its
+   * end writes the ids it added, and its failure forgets them.
+   */
   addIfAbsent(id: string, time: number): boolean {
     const generation = this.generations.of(time);
     const high = mix32(fnv1a(id));
     const low = mix32(fnv1a(id, SECOND_SEED));
-    if (this.held.get(generation)?.has(high, low) === true) return false;
-    let pending = this.pending.get(generation);
-    if (pending === undefined) {
-      pending = { set: new HashSet64(), pairs: [] };
-      this.pending.set(generation, pending);
-    }
-    if (!pending.set.add(high, low)) return false;
-    pending.pairs.push(high, low);
+    if (!this.heldFor(generation).add(high, low)) return false;
+    this.store.writeBehind(this);
+    let pairs = this.unwritten.get(generation);
+    if (pairs === undefined) this.unwritten.set(generation, (pairs = []));
+    pairs.push(high, low);
     return true;
   }
 
-  /** Writes the ids added since the last commit, one record per generation. Call inside the batch transaction. */
+  /** Writes the transaction's new ids, one record per generation (the store calls it at the transaction's end). */
   flush(): void {
-    for (const [generation, { pairs }] of this.pending) {
-      if (pairs.length === 0) continue;
+    for (const [generation, pairs] of this.unwritten) {
       const record = Uint32Array.from(pairs);
       this.db.putSync(recordKey(generation, this.nextSequence++), Buffer.from(record.buffer, record.byteOffset, record.byteLength));
-      pairs.length = 0;
     }
+    this.unwritten = new Map();
   }
 
-  /** The batch transaction committed: the flushed ids join the set. */
-  commit(): void {
-    for (const [generation, { set }] of this.pending) {
-      const held = this.heldFor(generation);
-      set.forEach((high, low) => held.add(high, low));
-    }
-    this.pending = new Map();
-  }
-
-  /** The batch transaction did not commit: forget what it added. */
-  discard(): void {
-    this.pending = new Map();
+  /** The transaction failed: what is held is read again from disk, without the ids it added. */
+  rollback(): void {
+    this.unwritten = new Map();
+    this.held.clear();
+    this.load();
   }
 
   /**
@@ -110,7 +95,7 @@ export class HashedIdSet {
     return forgotten;
   }
 
-  /** Ids held (committed). */
+  /** Ids held. */
   count(): number {
     let count = 0;
     for (const set of this.held.values()) count += set.size;
@@ -140,15 +125,11 @@ export class HashedIdSet {
     const legacy = this.store.database<string, Buffer>(legacyName, { encoding: 'binary' });
     if (legacy.getCount() === 0) return;
     this.store.transaction(() => {
-      this.load();
       for (const key of legacy.getKeys()) {
         const separator = key.indexOf('|');
         this.addIfAbsent(key.slice(separator + 1), parseInt(key.slice(0, separator), 36) * this.generations.spanMs);
       }
-      this.flush();
       legacy.clearSync();
     });
-    this.commit();
-    this.held.clear();
   }
 }

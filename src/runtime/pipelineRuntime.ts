@@ -167,7 +167,6 @@ export class PipelineRuntime {
         this.ingest(decoded.event, batch, record.offset, now);
       }
       this.endBatch();
-      this.dedupe.flush();
       this.offsets.set(batch.source, batch.partition, batch.nextOffset);
       this.commitProgress();
     });
@@ -197,12 +196,11 @@ export class PipelineRuntime {
     return this.summary;
   }
 
-  /** The batch's one transaction; what it added to the in-memory dedupe set and outboxes goes with it if it fails. */
+  /** The batch's one transaction; what it added to the outboxes' memory goes with it if it fails. */
   private inTransaction(work: () => void): void {
     try {
       this.options.store.transaction(work);
     } catch (error) {
-      this.dedupe.discard();
       this.outbox.discard();
       this.deadLetters.discard();
       throw error;
@@ -330,7 +328,6 @@ export class PipelineRuntime {
   }
 
   private afterCommit(source: string, elapsedMs: number): void {
-    this.dedupe.commit();
     this.committedCounts = this.pendingCounts;
     this.outbox.committed();
     this.deadLetters.committed();
