@@ -52,6 +52,9 @@ export interface KafkaSourceOptions {
   onLag?: (partition: number, lag: number) => void;
 }
 
+/** Time the fetch thread gets to leave the group on stop, on top of the session timeout. */
+const STOP_GRACE_MS = 5_000;
+
 export class KafkaSource implements Source {
   readonly id: string;
   private readonly options: KafkaSourceOptions;
@@ -130,6 +133,14 @@ export class KafkaSource implements Source {
       Atomics.notify(this.shared, SharedSlot.PositionsReady);
       this.dropQueued();
       this.tell({ type: 'stop' });
+      // Leaving the group waits for the broker; a broker that never answers must not hold the
+      // process: past the group's session timeout it would have dropped this member anyway.
+      const worker = this.worker;
+      if (worker !== undefined) {
+        const deadline = setTimeout(() => void worker.terminate(), STOP_GRACE_MS + (this.options.sessionTimeoutMs ?? 30_000));
+        deadline.unref();
+        void this.finished.then(() => clearTimeout(deadline));
+      }
     }
     if (!this.worker) return Promise.resolve();
     return this.finished;
