@@ -3,28 +3,19 @@
 // are kept per user. Checks, expiries and last variants are written when the transaction ends:
 // they survive a restart with it, and a failed transaction leaves none of them.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { StateStore } from '../../state/stateStore.js';
+import { describe, expect, it } from 'vitest';
 import { FeedbackLedger, type SentNotification } from '../../state/feedbackLedger.js';
+import { useTempStateStore } from '../support/tempStateStore.js';
 
 const sent = (id: string, priority: SentNotification['priority'], sentAt: number, userId = 'u1'): SentNotification => ({
   id, userId, type: priority === 'marketing' ? 'abandoned_cart' : 'order_paid', channel: 'push', variant: 'a', priority, sentAt, arms: { all: 'all' }, segment: 'all', bandit: false, itemIds: ['i1'],
 });
 
 describe('FeedbackLedger', () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  const open = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-ledger-'));
-    dirs.push(dir);
-    return new StateStore({ path: dir, flushEachCommit: false });
-  };
+  const temp = useTempStateStore('ledger', { flushEachCommit: false });
 
   it('hands out each marketing check once when due, and forgets records at their time, transactional ones too', async () => {
-    const store = open();
+    const store = temp.store;
     const ledger = new FeedbackLedger(store);
     store.transaction(() => {
       ledger.record(sent('m1', 'marketing', 1_000), 5_000, 9_000);
@@ -37,27 +28,20 @@ describe('FeedbackLedger', () => {
     expect(ledger.get('t1')).toBeUndefined();
     expect(ledger.get('m1')?.id).toBe('m1');
     expect(ledger.lastVariant('u1', 'abandoned_cart')).toEqual({ variant: 'a', at: 1_000 });
-    await store.close();
   });
 
   it('survives a restart with its pending checks', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-ledger-'));
-    dirs.push(dir);
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     store.transaction(() => new FeedbackLedger(store).record(sent('m2', 'marketing', 1_000), 5_000, 9_000));
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     const ledger = new FeedbackLedger(store);
     expect(store.transaction(() => ledger.takeChecksDue(5_000)).map((n) => n.id)).toEqual(['m2']);
     store.transaction(() => ledger.takeChecksDue(9_000));
     expect(ledger.get('m2')).toBeUndefined();
-    await store.close();
   });
 
   it('hands out the checks of one batch as each comes due, in due order, before and after a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-ledger-'));
-    dirs.push(dir);
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     let ledger = new FeedbackLedger(store);
     store.transaction(() => {
       ledger.record(sent('late', 'marketing', 1_000, 'u3'), 7_000, 20_000);
@@ -67,8 +51,7 @@ describe('FeedbackLedger', () => {
       expect(ledger.lastVariant('u2', 'abandoned_cart')).toEqual({ variant: 'a', at: 1_000 });
     });
     expect(store.transaction(() => ledger.takeChecksDue(6_000)).map((n) => n.id)).toEqual(['early', 'middle']);
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     ledger = new FeedbackLedger(store);
     expect(ledger.lastVariant('u3', 'abandoned_cart')).toEqual({ variant: 'a', at: 1_000 });
     expect(store.transaction(() => ledger.takeChecksDue(6_500))).toEqual([]);
@@ -77,13 +60,10 @@ describe('FeedbackLedger', () => {
     expect(['early', 'middle', 'late'].map((id) => ledger.get(id)?.id)).toEqual([undefined, undefined, 'late']);
     store.transaction(() => ledger.takeChecksDue(20_000));
     expect(ledger.get('late')).toBeUndefined();
-    await store.close();
   });
 
   it('leaves nothing of a transaction that failed: no record, check, expiry or last variant', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-ledger-'));
-    dirs.push(dir);
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     let ledger = new FeedbackLedger(store);
     store.transaction(() => ledger.record(sent('kept', 'marketing', 1_000), 5_000, 9_000));
     expect(() =>
@@ -98,19 +78,17 @@ describe('FeedbackLedger', () => {
       expect(store.transaction(() => reader.takeChecksDue(5_000)).map((n) => n.id)).toEqual(['kept']);
     };
     check(ledger);
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     ledger = new FeedbackLedger(store);
     expect(ledger.get('lost')).toBeUndefined();
     expect(ledger.lastVariant('u1', 'abandoned_cart')).toEqual({ variant: 'a', at: 1_000 });
     // The check was taken in the transaction above, which committed.
     expect(store.transaction(() => ledger.takeChecksDue(9_000))).toEqual([]);
     expect(ledger.get('kept')).toBeUndefined();
-    await store.close();
   });
 
   it('reads the checks and expiries of a store written one key per notification', async () => {
-    const store = open();
+    const store = temp.store;
     const raw = store.database<unknown[], unknown>('learn:ledger');
     store.transaction(() => {
       raw.putSync(['n', 'old'], sent('old', 'marketing', 1_000));
@@ -123,6 +101,5 @@ describe('FeedbackLedger', () => {
     store.transaction(() => ledger.takeChecksDue(9_000));
     expect(ledger.get('old')).toBeUndefined();
     expect(ledger.get('new')?.id).toBe('new');
-    await store.close();
   });
 });

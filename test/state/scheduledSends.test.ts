@@ -2,12 +2,9 @@
 // process that holds them and by a reader of the same data (inspect), a failed transaction
 // changes neither, and the sends of a store written before (with a by-user database) still go out.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScheduledSends, type ScheduledSend } from '../../state/scheduledSends.js';
-import { StateStore } from '../../state/stateStore.js';
+import { useTempStateStore } from '../support/tempStateStore.js';
 
 const send = (userId: string, heldAt: number): ScheduledSend => ({
   candidate: { type: 'abandoned_cart', priority: 'marketing', userId, dedupeKey: `${userId}:${heldAt}`, time: heldAt, payload: {} },
@@ -18,18 +15,11 @@ const send = (userId: string, heldAt: number): ScheduledSend => ({
 });
 
 describe('ScheduledSends', () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  const newDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-scheduled-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const temp = useTempStateStore('scheduled', { flushEachCommit: false });
   const ids = (sends: { id: string }[]) => sends.map(({ id }) => id);
 
   it("finds a user's held sends until they are released, in this process and after a reopen", async () => {
-    const dir = newDir();
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     const scheduled = new ScheduledSends(store);
     store.transaction(() => {
       scheduled.schedule('a1', 2_000, send('u1', 1_000));
@@ -42,18 +32,16 @@ describe('ScheduledSends', () => {
     expect(ids(store.transaction(() => scheduled.takeDue(2_500)))).toEqual(['a1', 'b1']);
     expect(ids(scheduled.forUser('u1'))).toEqual(['a2']);
     expect(scheduled.forUser('u2')).toEqual([]);
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     const reopened = new ScheduledSends(store);
     expect(ids(reopened.forUser('u1'))).toEqual(['a2']);
     store.transaction(() => reopened.schedule('c1', 4_000, send('u3', 3_500)));
     expect(ids(reopened.forUser('u1'))).toEqual(['a2']);
     expect(ids(reopened.forUser('u3'))).toEqual(['c1']);
-    await store.close();
   });
 
-  it('keeps the held sends of a transaction that failed to release them, and holds none that failed to be held', async () => {
-    const store = new StateStore({ path: newDir(), flushEachCommit: false });
+  it('keeps the held sends of a transaction that failed to release them, and holds none that failed to be held', () => {
+    const store = temp.store;
     const scheduled = new ScheduledSends(store);
     store.transaction(() => scheduled.schedule('a1', 2_000, send('u1', 1_000)));
     expect(() =>
@@ -67,11 +55,10 @@ describe('ScheduledSends', () => {
     expect(scheduled.forUser('u2')).toEqual([]);
     expect(scheduled.hasDue(2_000)).toBe(true);
     expect(ids(store.transaction(() => scheduled.takeDue(3_000)))).toEqual(['a1']);
-    await store.close();
   });
 
-  it('reads, finds and releases the sends of a store written with a separate by-user index', async () => {
-    const store = new StateStore({ path: newDir(), flushEachCommit: false });
+  it('reads, finds and releases the sends of a store written with a separate by-user index', () => {
+    const store = temp.store;
     const byDue = store.database<unknown[], ScheduledSend>('policy:scheduled-sends');
     const byUser = store.database<unknown[], true>('policy:scheduled-by-user');
     store.transaction(() => {
@@ -86,6 +73,5 @@ describe('ScheduledSends', () => {
     expect(scheduled.forUser('u1')).toEqual([]);
     expect(byUser.getCount()).toBe(0);
     expect(scheduled.pending()).toBe(0);
-    await store.close();
   });
 });

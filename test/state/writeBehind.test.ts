@@ -2,12 +2,10 @@
 // its end, inside it, so it commits with the transaction's other writes or not at all; a failed
 // transaction rolls the module back.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExperimentStats } from '../../state/experimentStats.js';
 import { StateStore, type WriteBehind } from '../../state/stateStore.js';
+import { useTempStateStore } from '../support/tempStateStore.js';
 
 /** A counter kept in memory and written back at the end of each transaction that changed it. */
 class Counter {
@@ -36,17 +34,10 @@ class Counter {
 }
 
 describe('StateStore.writeBehind', () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  const newDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-writebehind-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const temp = useTempStateStore('writebehind', { flushEachCommit: false });
 
   it('writes what was held at the end of the transaction, once, also when transactions nest', async () => {
-    const dir = newDir();
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     const counter = new Counter(store);
     store.transaction(() => {
       counter.add(2);
@@ -54,15 +45,12 @@ describe('StateStore.writeBehind', () => {
       expect(counter.flushes).toBe(0);
     });
     expect(counter.flushes).toBe(1);
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     expect(new Counter(store).value).toBe(5);
-    await store.close();
   });
 
   it('commits nothing of a failed transaction, its direct writes nor what it held, and rolls the module back', async () => {
-    const dir = newDir();
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     const counter = new Counter(store);
     const other = store.database<string, string>('test:other');
     store.transaction(() => counter.add(1));
@@ -80,16 +68,13 @@ describe('StateStore.writeBehind', () => {
     store.writeBehind(failing);
     expect(() => store.transaction(() => counter.add(100))).toThrow('flush failed');
     expect(counter.value).toBe(1);
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     expect(new Counter(store).value).toBe(1);
     expect(store.database<string, string>('test:other').get('k')).toBeUndefined();
-    await store.close();
   });
 
   it("keeps an experiment's arm counts and exposures as LMDB has them when a transaction fails", async () => {
-    const dir = newDir();
-    let store = new StateStore({ path: dir, flushEachCommit: false });
+    let store = temp.store;
     const stats = new ExperimentStats(store);
     store.transaction(() => {
       stats.add('e', 'a', { sent: 1 });
@@ -105,11 +90,9 @@ describe('StateStore.writeBehind', () => {
     expect(stats.counts('e', 'a').sent).toBe(1);
     expect(stats.exposure('e', 'u1')).toEqual({ arm: 'a', exposedAt: 1 });
     expect(stats.exposure('e', 'u2')).toBeUndefined();
-    await store.close();
-    store = new StateStore({ path: dir, flushEachCommit: false });
+    store = await temp.reopen();
     const reopened = new ExperimentStats(store);
     expect(reopened.counts('e', 'a').sent).toBe(1);
     expect(reopened.exposure('e', 'u2')).toBeUndefined();
-    await store.close();
   });
 });

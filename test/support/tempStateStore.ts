@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { StateStore } from '../../state/stateStore.js';
+import { StateStore, type StateStoreOptions } from '../../state/stateStore.js';
 
 export interface TempStateStore {
   /** The open store of the running test. */
@@ -15,12 +15,12 @@ export interface TempStateStore {
   reopen(): Promise<StateStore>;
 }
 
-export function useTempStateStore(label: string): TempStateStore {
+export function useTempStateStore(label: string, options: Omit<StateStoreOptions, 'path'> = {}): TempStateStore {
   let dir = '';
   let store: StateStore | undefined;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), `pushflow-${label}-`));
-    store = new StateStore({ path: dir });
+    store = new StateStore({ ...options, path: dir });
   });
   afterEach(async () => {
     await store?.close();
@@ -37,7 +37,7 @@ export function useTempStateStore(label: string): TempStateStore {
     },
     async reopen() {
       await store?.close();
-      store = new StateStore({ path: dir });
+      store = new StateStore({ ...options, path: dir });
       return store;
     },
   };
