@@ -18,7 +18,7 @@ import type { TriggerPorts } from '../../pipelines/ports.js';
 import { StateStore } from '../../state/stateStore.js';
 import { SourceOffsets } from '../../state/sourceOffsets.js';
 import { ExpiringIdSet } from '../../state/expiringIdSet.js';
-import { HashedIdSet } from '../../state/hashedIdSet.js';
+import { openEventDedupe, type SeenEventIds } from '../../state/eventDedupe.js';
 import { Outbox } from '../../state/outbox.js';
 import { TimerStore } from '../../state/timerStore.js';
 import { CatalogStore } from '../../state/catalogStore.js';
@@ -60,7 +60,7 @@ interface RunningGraph {
 
 export class PipelineRuntime {
   readonly offsets: SourceOffsets;
-  readonly dedupe: HashedIdSet;
+  readonly dedupe: SeenEventIds;
   /** Notification ids ever queued: the last line of defence against producing one twice. */
   readonly issued: ExpiringIdSet;
   readonly outbox: Outbox<Notification>;
@@ -91,7 +91,7 @@ export class PipelineRuntime {
   constructor(private readonly options: PipelineRuntimeOptions) {
     const { store, config } = options;
     this.offsets = new SourceOffsets(store);
-    this.dedupe = new HashedIdSet(store, 'dedupe:event-batches', config.events.dedupeTtlHours * 3_600_000, 'dedupe:events');
+    this.dedupe = openEventDedupe(store, config.events);
     this.issued = new ExpiringIdSet(store, 'dedupe:notifications', 30 * DAY_MS);
     this.outbox = new Outbox<Notification>(store, 'outbox:notifications');
     this.deadLetters = new Outbox<DeadLetter>(store, 'outbox:dead-letters');

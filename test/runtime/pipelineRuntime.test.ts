@@ -69,23 +69,25 @@ describe('pipeline runtime', () => {
     expect(driver.deadLetters()[0]).toMatchObject({ field: 'payload' });
   });
 
-  it('drops a repeated event id once, across batches and restarts, and counts it', async () => {
-    driver = new PipelineTestDriver({ pipelines: [echoPurchases] });
-    const event = purchase('i1', T0);
-    expect(driver.pipe([event, event]).duplicates).toBe(1);
-    await driver.restart();
-    const summary = driver.pipe([event]);
-    expect(summary).toMatchObject({ valid: 0, duplicates: 1 });
-    expect(driver.notifications()).toHaveLength(1);
-  });
+  for (const dedupeIndex of ['memory', 'lmdb'] as const) {
+    it(`drops a repeated event id once, across batches and restarts, and counts it (dedupe index: ${dedupeIndex})`, async () => {
+      driver = new PipelineTestDriver({ pipelines: [echoPurchases], config: { events: { dedupeIndex } } });
+      const event = purchase('i1', T0);
+      expect(driver.pipe([event, event]).duplicates).toBe(1);
+      await driver.restart();
+      const summary = driver.pipe([event]);
+      expect(summary).toMatchObject({ valid: 0, duplicates: 1 });
+      expect(driver.notifications()).toHaveLength(1);
+    });
 
-  it('forgets event ids after the TTL has passed in event time', () => {
-    driver = new PipelineTestDriver({ pipelines: [], config: { events: { dedupeTtlHours: 1 }, time: { maxOutOfOrdernessMs: 0 } } });
-    const old = view('u', T0);
-    driver.pipe([old]);
-    driver.pipe([view('u', T0 + 3 * 3_600_000)]);
-    expect(driver.pipe([old]).duplicates).toBe(0);
-  });
+    it(`forgets event ids after the TTL has passed in event time (dedupe index: ${dedupeIndex})`, () => {
+      driver = new PipelineTestDriver({ pipelines: [], config: { events: { dedupeTtlHours: 1, dedupeIndex }, time: { maxOutOfOrdernessMs: 0 } } });
+      const old = view('u', T0);
+      driver.pipe([old]);
+      driver.pipe([view('u', T0 + 3 * 3_600_000)]);
+      expect(driver.pipe([old]).duplicates).toBe(0);
+    });
+  }
 
   it('counts events behind the watermark as late, still processing them', () => {
     driver = new PipelineTestDriver({ pipelines: [echoPurchases], config: { time: { maxOutOfOrdernessMs: 1000 } } });
