@@ -18,7 +18,7 @@ export interface DecisionDefaults {
 
 export type Decision = { notification: Notification } | { suppressed: string; candidate: NotificationCandidate };
 
-import { notificationId } from '../src/decide/decisionEngine.js';
+import { notificationId, notificationOf } from '../src/decide/decisionEngine.js';
 export { notificationId };
 
 export function decideCandidate(
@@ -40,21 +40,7 @@ export function decideCandidate(
   const itemId = candidate.payload.itemId;
   const item = typeof itemId === 'string' ? stores.catalog.get(itemId) : undefined;
   const rendered = renderNotification(candidate, user?.locale ?? defaults.locale, item);
-  return {
-    notification: {
-      id: notificationId(candidate.dedupeKey),
-      userId: candidate.userId,
-      type: candidate.type,
-      priority: candidate.priority,
-      channel,
-      locale: rendered.locale,
-      title: rendered.title,
-      body: rendered.body,
-      decidedAt: candidate.time,
-      ingestedAt,
-      payload: candidate.payload,
-    },
-  };
+  return { notification: notificationOf(notificationId(candidate.dedupeKey), candidate, channel, rendered, candidate.time, ingestedAt) };
 }
 
 function reachable(channels: { email?: string; phone?: string; pushToken?: string; webhookUrl?: string }, channel: Channel): boolean {

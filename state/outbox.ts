@@ -5,14 +5,14 @@
 // reads an entry moments after it was written, and decoding it again cost as much as writing it.
 
 import type { Database } from 'lmdb';
-import type { StateStore } from './stateStore.js';
+import type { StateStore, WriteBehind } from './stateStore.js';
 
 export interface OutboxEntry<T> {
   seq: number;
   value: T;
 }
 
-export class Outbox<T> {
+export class Outbox<T> implements WriteBehind {
   private readonly db: Database<T, number>;
   private nextSeq: number;
   private committedDepth: number;
@@ -22,7 +22,7 @@ export class Outbox<T> {
   private readonly held = new Map<number, T>();
 
   constructor(
-    store: StateStore,
+    private readonly store: StateStore,
     readonly name: string,
   ) {
     this.db = store.database<number, T>(name);
@@ -33,11 +33,12 @@ export class Outbox<T> {
   }
 
   /**
-   * Appends inside the caller's transaction. The caller reports the commit with `committed()`,
-   * or a rollback with `discard()`; a rolled-back append only wastes sequence numbers. The value
-   * must not be changed afterwards: readers get this very object.
+   * Appends inside the caller's transaction. The caller reports the commit with `committed()`; a
+   * rollback forgets the appends (they only waste sequence numbers). The value must not be
+   * changed afterwards: readers get this very object.
    */
   add(value: T): number {
+    this.store.writeBehind(this);
     const seq = this.nextSeq++;
     this.db.putSync(seq, value);
     this.uncommitted.push([seq, value]);
@@ -51,8 +52,11 @@ export class Outbox<T> {
     this.uncommitted = [];
   }
 
-  /** The transaction holding the appends since the last commit was rolled back. */
-  discard(): void {
+  /** Appends are written as they come. */
+  flush(): void {}
+
+  /** The transaction holding the appends since the last commit failed. */
+  rollback(): void {
     this.uncommitted = [];
   }
 

@@ -61,14 +61,12 @@ export class SegmentStore implements WriteBehind {
   }
 
   /** The sample's ids change only when an offer is taken, and every offer counts in `seen`. */
-  private sampleIdsJson: { seen: number; json: string } | undefined;
+  private sampleIds: { seen: number; json: string } | undefined;
 
-  private toDisk<T extends Partial<SegmentModelState>>(state: T): OnDisk<T> {
-    const reservoir = state.reservoir;
-    if (reservoir !== undefined && this.sampleIdsJson?.seen !== reservoir.seen) {
-      this.sampleIdsJson = { seen: reservoir.seen, json: JSON.stringify(reservoir.userIds) };
-    }
-    return toDisk(state, this.sampleIdsJson?.json);
+  private toDisk<T extends SegmentStreamState & Partial<SegmentModelState>>(state: T): OnDisk<T> {
+    const { reservoir } = state;
+    if (this.sampleIds?.seen !== reservoir.seen) this.sampleIds = { seen: reservoir.seen, json: JSON.stringify(reservoir.userIds) };
+    return toDisk(state, this.sampleIds.json);
   }
 
   /** Written by `save` as it goes. */
@@ -91,9 +89,10 @@ type OnDisk<T> = Omit<T, 'reservoir' | 'hourPatterns'> & {
   hourPatterns?: number[][] | Uint8Array;
 };
 
-function toDisk<T extends Partial<SegmentModelState>>(state: T, userIdsJson = JSON.stringify(state.reservoir?.userIds ?? [])): OnDisk<T> {
+/** `userIdsJson`: the sample's ids as JSON, serialized by the caller only when they changed. */
+function toDisk<T extends SegmentStreamState & Partial<SegmentModelState>>(state: T, userIdsJson: string): OnDisk<T> {
   const disk: OnDisk<T> = { ...state } as OnDisk<T>;
-  if (state.reservoir !== undefined) disk.reservoir = { ...state.reservoir, userIds: userIdsJson };
+  disk.reservoir = { ...state.reservoir, userIds: userIdsJson };
   if (state.hourPatterns !== undefined) {
     const rows = state.hourPatterns;
     const width = rows[0]?.length ?? 0;

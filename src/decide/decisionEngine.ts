@@ -43,6 +43,30 @@ export function notificationId(dedupeKey: string): string {
   return hash('sha256', dedupeKey, 'base64url').slice(0, 24);
 }
 
+/** The fields every notification carries: its id, its candidate's, the channel, and the rendered copy. */
+export function notificationOf(
+  id: string,
+  candidate: NotificationCandidate,
+  channel: Channel,
+  rendered: { locale: string; title: string; body: string },
+  decidedAt: number,
+  ingestedAt: number,
+): Notification {
+  return {
+    id,
+    userId: candidate.userId,
+    type: candidate.type,
+    priority: candidate.priority,
+    channel,
+    locale: rendered.locale,
+    title: rendered.title,
+    body: rendered.body,
+    decidedAt,
+    ingestedAt,
+    payload: candidate.payload,
+  };
+}
+
 export type DecisionResult =
   | { outcome: 'queued'; notification: Notification; reasons: string[] }
   | { outcome: 'deferred'; notificationId: string; reason: string; until: number; reasons: string[] }
@@ -324,17 +348,7 @@ export class DecisionEngine {
     }
     const contacts = user?.channels ?? unknownUserChannels(candidate.userId, this.config.policy.unknownUsers);
     const notification: Notification = {
-      id,
-      userId: candidate.userId,
-      type: candidate.type,
-      priority: candidate.priority,
-      channel,
-      locale: rendered.locale,
-      title: rendered.title,
-      body: rendered.body,
-      decidedAt: now,
-      ingestedAt,
-      payload: candidate.payload,
+      ...notificationOf(id, candidate, channel, rendered, now, ingestedAt),
       variant: rendered.variant,
       dedupeKey: candidate.dedupeKey,
       candidateTime: candidate.time,

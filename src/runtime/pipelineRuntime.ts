@@ -149,7 +149,7 @@ export class PipelineRuntime {
     this.summary = RunTotals.emptySummary();
     const decode = this.decoder(batch.format, batch.liveEventTime === true);
     this.deferred = new Map();
-    this.inTransaction(() => {
+    this.options.store.transaction(() => {
       this.applyDeliveryReceipts();
       for (const record of batch.records) {
         this.summary.events++;
@@ -186,7 +186,7 @@ export class PipelineRuntime {
     this.ingestedAt = now;
     this.summary = RunTotals.emptySummary();
     this.deferred = new Map();
-    this.inTransaction(() => {
+    this.options.store.transaction(() => {
       this.applyDeliveryReceipts();
       this.emitWatermark(this.watermark.current());
       this.endBatch();
@@ -194,17 +194,6 @@ export class PipelineRuntime {
     });
     this.afterCommit(source, performance.now() - started);
     return this.summary;
-  }
-
-  /** The batch's one transaction; what it added to the outboxes' memory goes with it if it fails. */
-  private inTransaction(work: () => void): void {
-    try {
-      this.options.store.transaction(work);
-    } catch (error) {
-      this.outbox.discard();
-      this.deadLetters.discard();
-      throw error;
-    }
   }
 
   close(): void {

@@ -39,7 +39,6 @@ describe('Outbox', () => {
         throw new Error('batch failed');
       }),
     ).toThrow('batch failed');
-    outbox.discard();
     commitBatch(outbox, [{ to: 'y', text: 'kept' }]);
     expect(outbox.peek(10).map((e) => e.value.text)).toEqual(['kept']);
     expect(outbox.depth()).toBe(1);
