@@ -18,7 +18,7 @@ import type { Notification } from '../src/sinks/sink.js';
 import { HOURS_PER_WEEK } from '../state/platformActivity.js';
 import type { NotificationCandidate } from '../src/runtime/pipeline.js';
 import { CatalogStore } from '../state/catalogStore.js';
-import { ExpiringIdSet } from '../state/expiringIdSet.js';
+import { openIssuedNotificationIds } from '../state/eventDedupe.js';
 import { StateStore } from '../state/stateStore.js';
 import { UserStore } from '../state/userStore.js';
 
@@ -73,7 +73,7 @@ export async function decideBench(candidates = 60_000, rounds = 3, withSignals =
     const config = configSchema.parse({ dataDir: dir });
     const users = new UserStore(store);
     const catalog = new CatalogStore(store);
-    const issued = new ExpiringIdSet(store, 'dedupe:notifications', 30 * 86_400_000);
+    const issued = openIssuedNotificationIds(store, config.events);
     const next = random(7 + round);
     const userCount = 20_000;
     const t0 = Date.parse('2026-11-02T00:00:00Z');

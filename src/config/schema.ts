@@ -94,7 +94,7 @@ const eventsSchema = z
       .enum(['memory', 'lmdb'])
       .default('memory')
       .describe(
-        'Where the dedupe set is looked up. `memory`: 64-bit hashes in RAM (16-32 bytes per id held: 100 events/s over the default TTL is 17-35 million ids, 0.3-1.1 GB), written to LMDB as one record per batch; no LMDB call per event. `lmdb`: one LMDB key per id, little RAM, one put per event (3-7 µs). Switching from `lmdb` to `memory` carries the ids over; from `memory` to `lmdb` starts the set afresh.',
+        'Where the dedupe sets (event ids, and the ids of notifications queued in the last 30 days) are looked up. `memory`: 64-bit hashes in RAM (16-32 bytes per id held: 100 events/s over the default TTL is 17-35 million ids, 0.3-1.1 GB), written to LMDB as one record per batch; no LMDB call per id. `lmdb`: one LMDB key per id, little RAM, one put per id (3-7 µs). Switching from `lmdb` to `memory` carries the ids over; from `memory` to `lmdb` starts the sets afresh.',
       ),
     maxFutureSkewMinutes: z
       .number()

@@ -17,8 +17,7 @@ import type { SendTimeSignals } from '../decide/sendTimeSignals.js';
 import type { TriggerPorts } from '../../pipelines/ports.js';
 import { StateStore } from '../../state/stateStore.js';
 import { SourceOffsets } from '../../state/sourceOffsets.js';
-import { ExpiringIdSet } from '../../state/expiringIdSet.js';
-import { openEventDedupe, type SeenEventIds } from '../../state/eventDedupe.js';
+import { openEventDedupe, openIssuedNotificationIds, type SeenIds } from '../../state/eventDedupe.js';
 import { Outbox } from '../../state/outbox.js';
 import { TimerStore } from '../../state/timerStore.js';
 import { CatalogStore } from '../../state/catalogStore.js';
@@ -31,7 +30,6 @@ import { RunTotals, type BatchSummary } from './runTotals.js';
 import type { RuntimeMetrics } from './runtimeMetrics.js';
 import type { PushflowMetrics } from '../observability/metrics.js';
 
-const DAY_MS = 86_400_000;
 /** Earlier times are absurd for e-commerce events (MovieLens, the oldest data we take, starts in 1996). */
 /** Dead-letter text is kept whole up to this size; oversized payloads keep their head. */
 const DEAD_LETTER_RAW_LIMIT = 16_384;
@@ -60,9 +58,9 @@ interface RunningGraph {
 
 export class PipelineRuntime {
   readonly offsets: SourceOffsets;
-  readonly dedupe: SeenEventIds;
+  readonly dedupe: SeenIds;
   /** Notification ids ever queued: the last line of defence against producing one twice. */
-  readonly issued: ExpiringIdSet;
+  readonly issued: SeenIds;
   readonly outbox: Outbox<Notification>;
   readonly deadLetters: Outbox<DeadLetter>;
   readonly catalog: CatalogStore;
@@ -92,7 +90,7 @@ export class PipelineRuntime {
     const { store, config } = options;
     this.offsets = new SourceOffsets(store);
     this.dedupe = openEventDedupe(store, config.events);
-    this.issued = new ExpiringIdSet(store, 'dedupe:notifications', 30 * DAY_MS);
+    this.issued = openIssuedNotificationIds(store, config.events);
     this.outbox = new Outbox<Notification>(store, 'outbox:notifications');
     this.deadLetters = new Outbox<DeadLetter>(store, 'outbox:dead-letters');
     this.catalog = new CatalogStore(store);

@@ -10,7 +10,7 @@ import type { SendTimeSignals } from '../../src/decide/sendTimeSignals.js';
 import type { UserEvent } from '../../src/events/types.js';
 import type { NotificationCandidate } from '../../src/runtime/pipeline.js';
 import { CatalogStore } from '../../state/catalogStore.js';
-import { ExpiringIdSet } from '../../state/expiringIdSet.js';
+import { openIssuedNotificationIds, type SeenIds } from '../../state/eventDedupe.js';
 import { StateStore } from '../../state/stateStore.js';
 import { UserStore } from '../../state/userStore.js';
 
@@ -24,7 +24,7 @@ export class EngineHarness {
   readonly store: StateStore;
   readonly users: UserStore;
   readonly catalog: CatalogStore;
-  readonly issued: ExpiringIdSet;
+  readonly issued: SeenIds;
   readonly engine: DecisionEngine;
 
   constructor(config: Record<string, unknown> = {}, signals?: SendTimeSignals, readonly dir = mkdtempSync(join(tmpdir(), 'pushflow-decide-'))) {
@@ -32,7 +32,7 @@ export class EngineHarness {
     this.store = new StateStore({ path: dir, flushEachCommit: false });
     this.users = new UserStore(this.store);
     this.catalog = new CatalogStore(this.store);
-    this.issued = new ExpiringIdSet(this.store, 'dedupe:notifications', 30 * 24 * HOUR);
+    this.issued = openIssuedNotificationIds(this.store, this.config.events);
     this.engine = new DecisionEngine({ config: this.config, store: this.store, users: this.users, catalog: this.catalog, issued: this.issued, signals });
   }
 
