@@ -7,15 +7,13 @@
 import type { PushflowConfig } from '../config/schema.js';
 import type { CapCounters } from '../../state/capCounters.js';
 import type { ChannelEngagement } from '../../state/channelEngagement.js';
-import type { PlatformActivity } from '../../state/platformActivity.js';
 import { channelChoiceRule } from './channelChoice.js';
 import { consentRule } from './consentRule.js';
 import { capsRule } from './frequencyCaps.js';
 import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
 import { quietHoursRule } from './quietHours.js';
 import { rateLimitRule, type ChannelRateLimits } from './rateLimit.js';
-import { sendTimeRule } from './sendTime.js';
-import type { SendTimeSignals } from './sendTimeSignals.js';
+import { sendTimeRule, type HourScoresMemo } from './sendTime.js';
 import { propensityGateRule } from './propensityGate.js';
 import type { PropensityReading } from '../../pipelines/ports.js';
 import type { FeedbackLearning } from '../learn/feedbackLearning.js';
@@ -25,9 +23,9 @@ import { valueBudgetRule, type MessageValue } from './valueBudget.js';
 export interface PolicyState {
   caps: CapCounters;
   engagement: ChannelEngagement;
-  platform: PlatformActivity;
   rateLimits: ChannelRateLimits;
-  signals: SendTimeSignals;
+  /** The users' hour scores for best send time (from the platform's pattern and the send-time signals). */
+  hourScores: HourScoresMemo;
   /** The behaviour model's purchase propensity (TriggerPorts.purchasePropensity); absent: unknown. */
   purchasePropensity?: (userId: string) => PropensityReading;
   /** Feedback learning (src/learn): experiment holdouts and caps, fatigue-lowered caps, send time per arm. */
@@ -47,7 +45,7 @@ export class PolicyChain {
       // Before the timing rules: a message the gate drops is not held for later first.
       if (config.propensity.enabled && state.purchasePropensity !== undefined) rules.push(propensityGateRule(config.propensity, state.purchasePropensity));
       if (config.quietHours.enabled) rules.push(quietHoursRule(config.quietHours));
-      if (config.sendTime.enabled) rules.push(sendTimeRule(config.sendTime, config.quietHours, state.platform, state.signals));
+      if (config.sendTime.enabled) rules.push(sendTimeRule(config.sendTime, config.quietHours, state.hourScores));
       if (config.caps.enabled) rules.push(capsRule(config.caps, state.caps));
       if (config.budget.enabled && state.budget !== undefined) rules.push(valueBudgetRule(config.budget, { caps: state.caps, ...state.budget }));
       if (config.rateLimit.enabled) rules.push(rateLimitRule(state.rateLimits));

@@ -83,9 +83,52 @@ export class HourScores {
     return score;
   }
 
+  /**
+   * Each local hour of day's share of the week's score: the sum of `score` over its seven hours
+   * of week (day pooling moves score between the days of an hour, not between hours).
+   */
+  dayTotals(): Float64Array {
+    const day = new Float64Array(24);
+    if (this.config.dayPooling > 0) {
+      this.score(0);
+      day.set(this.pooled!.day);
+    } else {
+      for (let slot = 0; slot < HOURS_PER_WEEK; slot++) day[slot % 24] += this.weekScore(slot);
+    }
+    return day;
+  }
+
   /** Whether any signal distinguishes hours at all (else every hour scores the same). */
   informative(): boolean {
     return this.prior !== undefined || this.userTotal > 0 || this.behaviorTotal > 0;
+  }
+}
+
+/**
+ * The users' hour scores for the span of one decision: the send-time rule and the value budget
+ * ask for the same user's, and building them reads every signal and passes over the 168 hours.
+ * The decision engine clears it before each decision, so no score outlives a change of its inputs.
+ */
+export class HourScoresMemo {
+  private readonly byUser = new Map<string, HourScores>();
+
+  constructor(
+    private readonly config: SendTimeConfig,
+    private readonly platform: PlatformActivity,
+    private readonly signals: SendTimeSignals,
+  ) {}
+
+  of(userId: string): HourScores {
+    let scores = this.byUser.get(userId);
+    if (scores === undefined) {
+      scores = new HourScores(userId, this.config, this.platform, this.signals);
+      this.byUser.set(userId, scores);
+    }
+    return scores;
+  }
+
+  clear(): void {
+    if (this.byUser.size > 0) this.byUser.clear();
   }
 }
 
@@ -124,16 +167,16 @@ export function bestSendTime(scores: HourScores, zone: string, now: number, unti
 /**
  * Holds marketing to the user's best hour when it clearly beats now.
  * @example
- * sendTimeRule(config.policy.sendTime, config.policy.quietHours, platform, signals);
+ * sendTimeRule(config.policy.sendTime, config.policy.quietHours, new HourScoresMemo(config.policy.sendTime, platform, signals));
  */
-export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, platform: PlatformActivity, signals: SendTimeSignals): PolicyRule {
+export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, scoresOf: HourScoresMemo): PolicyRule {
   return {
     name: 'send_time',
     apply(context: PolicyContext): RuleVerdict {
       // A message held by quiet hours is timed at its release (else everything the night brings goes
       // out at the window's end, whatever the user's hours); one it held already, or a rate-limit slot, goes.
       if (context.candidate.priority !== 'marketing' || (releasedFromTimingHold(context) && context.released?.reason !== 'quiet_hours')) return undefined;
-      const scores = new HourScores(context.candidate.userId, config, platform, signals);
+      const scores = scoresOf.of(context.candidate.userId);
       if (!scores.informative()) {
         context.reasons.push('send_time: no activity signal, now');
         return undefined;

@@ -20,15 +20,12 @@ import type { Channel } from '../events/types.js';
 import type { NotificationCandidate } from '../runtime/pipeline.js';
 import type { CapCounters } from '../../state/capCounters.js';
 import type { ChannelEngagement } from '../../state/channelEngagement.js';
-import type { PlatformActivity } from '../../state/platformActivity.js';
 import type { ScheduledSends } from '../../state/scheduledSends.js';
 import type { ProfileStore } from '../../state/profileStore.js';
-import { HOURS_PER_WEEK } from '../../state/platformActivity.js';
 import { scoreAt } from '../profile/categoryAffinity.js';
 import { capPeriods } from './frequencyCaps.js';
 import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
-import { HourScores } from './sendTime.js';
-import type { SendTimeSignals } from './sendTimeSignals.js';
+import type { HourScoresMemo } from './sendTime.js';
 import { hourOfWeek, localDayKey } from './zonedTime.js';
 
 export type BudgetConfig = PushflowConfig['policy']['budget'];
@@ -42,8 +39,8 @@ const ITEM_FREE_SHARE = 0.1;
 export interface MessageValueInputs {
   config: PushflowConfig;
   engagement: ChannelEngagement;
-  platform: PlatformActivity;
-  signals: SendTimeSignals;
+  /** The users' hour scores (best send time's), shared with the send-time rule. */
+  hourScores: HourScoresMemo;
   profiles: ProfileStore;
   /** The category of an item, as the catalog knows it. */
   categoryOf: (itemId: string) => string | undefined;
@@ -87,11 +84,9 @@ export class MessageValue {
    * hour-of-week counts are too sparse to compare one slot with the week's best.
    */
   activity(userId: string, zone: string, time: number): number {
-    const { config, platform, signals } = this.inputs;
-    const scores = new HourScores(userId, config.policy.sendTime, platform, signals);
+    const scores = this.inputs.hourScores.of(userId);
     if (!scores.informative()) return 1;
-    const byHour = new Float64Array(24);
-    for (let h = 0; h < HOURS_PER_WEEK; h++) byHour[h % 24] += scores.score(h);
+    const byHour = scores.dayTotals();
     let best = 0;
     for (const score of byHour) best = Math.max(best, score);
     return best > 0 ? byHour[hourOfWeek(zone, time) % 24] / best : 1;
