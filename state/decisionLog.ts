@@ -4,11 +4,14 @@
 //
 // Decisions are on the hot path and the log is read only by `inspect`, so it is kept the way a
 // log-structured store keeps an append-only log: the entries of a batch are held in memory and
-// written at its end as ONE record (a JSON array of tuples), beside a Bloom filter of the users
-// in it. A lookup by user walks the records newest first and decodes only those whose filter
-// may hold the user. Keys are [generation, sequence] with generation = event time / retention;
-// whole generations older than the previous one are dropped as event time moves on, so each
-// entry is kept between one and two retention periods.
+// written at its end as ONE record, beside a Bloom filter of the users in it. The record is JSON:
+// the batch's distinct reason texts once, then the entries as tuples naming their reasons by
+// number. Most reasons repeat across a batch ("consent: marketing ok", "rate_limit: ok"); written
+// out in full they made a record of 440 KB per 1,000 decisions, whose encoding and copying took
+// 8% of the decisions' time in a profile. A lookup by user walks the records newest first and
+// decodes only those whose filter may hold the user. Keys are [generation, sequence] with
+// generation = event time / retention; whole generations older than the previous one are dropped
+// as event time moves on, so each entry is kept between one and two retention periods.
 
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
@@ -50,6 +53,44 @@ function toStored(userId: string, entry: DecisionLogEntry): StoredEntry {
     entry.deliveredAt ?? null,
     entry.reasons ?? null,
   ];
+}
+
+/** A record as written: the distinct reasons, and entries whose reasons are indexes into them. */
+interface StoredBatch {
+  reasons: string[];
+  entries: Array<[...head: StoredHead, reasons: number[] | null]>;
+}
+type StoredHead = [string, number, string, string, DecisionLogEntry['outcome'], Channel | null, string | null, number | null, number | null];
+
+function toBatch(entries: StoredEntry[]): StoredBatch {
+  const reasons: string[] = [];
+  const indexOf = new Map<string, number>();
+  const stored = entries.map(([user, at, id, type, outcome, channel, reason, until, deliveredAt, texts]): StoredBatch['entries'][number] => {
+    let indexes: number[] | null = null;
+    if (texts !== null) {
+      indexes = [];
+      for (const text of texts) {
+        let index = indexOf.get(text);
+        if (index === undefined) {
+          index = reasons.push(text) - 1;
+          indexOf.set(text, index);
+        }
+        indexes.push(index);
+      }
+    }
+    return [user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes];
+  });
+  return { reasons, entries: stored };
+}
+
+/** A record back as entries; records written before are a plain array of entries with their texts. */
+function fromBatch(record: string): StoredEntry[] {
+  const parsed = JSON.parse(record) as StoredEntry[] | StoredBatch;
+  if (Array.isArray(parsed)) return parsed;
+  const { reasons, entries } = parsed;
+  return entries.map(([user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes]) => [
+    user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes === null ? null : indexes.map((index) => reasons[index]),
+  ]);
 }
 
 function fromStored([, at, notificationId, type, outcome, channel, reason, until, deliveredAt, reasons]: StoredEntry): DecisionLogEntry {
@@ -101,7 +142,7 @@ export class DecisionLog {
     let latest = -Infinity;
     for (const entry of entries) if (entry[1] > latest) latest = entry[1];
     const key: RecordKey = [this.generation(latest), this.sequence++];
-    this.records.putSync(key, JSON.stringify(entries));
+    this.records.putSync(key, JSON.stringify(toBatch(entries)));
     this.users.putSync(key, Buffer.from(buildBloomFilter(entries.map((entry) => entry[0]), entries.length)));
   }
 
@@ -117,7 +158,7 @@ export class DecisionLog {
       if (found.length >= limit) break;
       if (!mayContain(value, userId)) continue;
       const record = this.records.get(key);
-      if (record !== undefined) collect(JSON.parse(record) as StoredEntry[]);
+      if (record !== undefined) collect(fromBatch(record));
     }
     // Within a record entries are in decision order, but a record's generation comes from its
     // latest entry: sort so that "newest first" holds across records too.

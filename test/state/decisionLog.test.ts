@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildBloomFilter } from '../../src/hash/bloomFilter.js';
 import { DecisionLog, type DecisionLogEntry } from '../../state/decisionLog.js';
 import { StateStore } from '../../state/stateStore.js';
 
@@ -49,6 +50,24 @@ describe('DecisionLog', () => {
     expect(log.recent('u1')).toEqual([full]);
     store.transaction(() => log.flush());
     expect(log.recent('u1')).toEqual([full]);
+  });
+
+  it('reads the records of stores written before, whose entries carry their reason texts', () => {
+    const { store, log } = open();
+    const records = store.database<[number, number], string>('policy:decision-batches', { encoding: 'string' });
+    const users = store.database<[number, number], Buffer>('policy:decision-batch-users', { encoding: 'binary' });
+    store.transaction(() => {
+      records.putSync([0, 99], JSON.stringify([['u1', 5, 'n-old', 'abandoned_cart', 'suppressed', null, 'consent_marketing', null, null, ['consent: marketing refused']]]));
+      users.putSync([0, 99], Buffer.from(buildBloomFilter(['u1'], 1)));
+      log.append('u1', { ...entry(6, 'n-new'), reasons: ['consent: marketing ok', 'rate_limit: ok'] });
+      log.append('u2', { ...entry(6, 'n-other'), reasons: ['rate_limit: ok', 'consent: marketing ok'] });
+      log.flush();
+    });
+    expect(log.recent('u1')).toEqual([
+      { ...entry(6, 'n-new'), reasons: ['consent: marketing ok', 'rate_limit: ok'] },
+      { at: 5, notificationId: 'n-old', type: 'abandoned_cart', outcome: 'suppressed', reason: 'consent_marketing', reasons: ['consent: marketing refused'] },
+    ]);
+    expect(log.recent('u2')[0].reasons).toEqual(['rate_limit: ok', 'consent: marketing ok']);
   });
 
   it('drops generations older than the one before the current time', () => {
