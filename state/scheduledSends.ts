@@ -3,7 +3,9 @@
 // taken in due order and the user of each is known from its key: an index by user, kept in
 // memory and built from a scan of the keys, lets `inspect` and the daily budget name a user's
 // held sends without scanning every timer (the budget asks about every marketing candidate's
-// user). One write per hold and one per release.
+// user). One write per hold and one per release. The sends this process held are also kept in
+// memory (up to a bound) until released: the budget reads a user's held sends on every marketing
+// decision, and decoding them again cost more than writing them.
 
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
@@ -39,6 +41,10 @@ export interface HeldSend {
 /** A held send in the by-user index: its due time, id, and whether it has the key of stores written before. */
 type Held = [due: number, id: string, legacy: boolean];
 
+/** Held sends kept decoded, at most; past it the cache starts again (reads fall back to LMDB). */
+const DECODED_LIMIT = 200_000;
+const decodedKey = (due: number, id: string) => `${due}|${id}`;
+
 const byDueThenId = (a: Held, b: Held) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
 /**
@@ -53,10 +59,13 @@ export class ScheduledSends {
   private earliestDue: number;
   /** Each user's held sends, built from the keys at first use, kept by `schedule` and `takeDue`, dropped with a failed transaction. */
   private byUser: Map<string, Held[]> | undefined;
+  /** Sends held by this process and not yet released, by `due|id` (keys of the current layout only). */
+  private readonly decoded = new Map<string, ScheduledSend>();
   private readonly writeBehind: WriteBehind = {
     flush: () => {},
     rollback: () => {
       this.byUser = undefined;
+      this.decoded.clear();
       this.earliestDue = this.readEarliestDue();
     },
   };
@@ -93,6 +102,8 @@ export class ScheduledSends {
     const index = this.index();
     this.store.writeBehind(this.writeBehind);
     this.byDue.putSync([due, id, userId], send);
+    if (this.decoded.size >= DECODED_LIMIT) this.decoded.clear();
+    this.decoded.set(decodedKey(due, id), send);
     const held = index.get(userId);
     if (held === undefined) index.set(userId, [[due, id, false]]);
     else if (!held.some(([d, i, legacy]) => d === due && i === id && !legacy)) held.push([due, id, false]);
@@ -110,8 +121,12 @@ export class ScheduledSends {
     const index = this.index();
     this.store.writeBehind(this.writeBehind);
     const due: { key: DueKey; held: HeldSend }[] = [];
-    for (const { key, value } of this.byDue.getRange({ end: [time, '\uffff'] })) due.push({ key, held: { id: key[1], due: key[0], payload: value } });
+    for (const key of this.byDue.getKeys({ end: [time, '\uffff'] })) {
+      const payload = this.payload(key);
+      if (payload !== undefined) due.push({ key, held: { id: key[1], due: key[0], payload } });
+    }
     for (const { key, held } of due) {
+      this.decoded.delete(decodedKey(held.due, held.id));
       const userId = held.payload.candidate.userId;
       const legacy = key.length === 2;
       this.byDue.removeSync(key);
@@ -133,10 +148,15 @@ export class ScheduledSends {
     const found: HeldSend[] = [];
     for (const [due, id, legacy] of [...sends].sort(byDueThenId)) {
       if (found.length >= limit) break;
-      const payload = this.byDue.get(legacy ? [due, id] : [due, id, userId]);
+      const payload = this.payload(legacy ? [due, id] : [due, id, userId]);
       if (payload !== undefined) found.push({ id, due, payload });
     }
     return found;
+  }
+
+  /** The held send under `key`: as this process held it, or read back. */
+  private payload(key: DueKey): ScheduledSend | undefined {
+    return (key.length === 3 ? this.decoded.get(decodedKey(key[0], key[1])) : undefined) ?? this.byDue.get(key);
   }
 
   pending(): number {
