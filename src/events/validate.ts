@@ -37,10 +37,12 @@ class InvalidField extends Error {
   }
 }
 
-const MAX_ID_LENGTH = 256;
-const MAX_TEXT_LENGTH = 2_000;
-const MAX_PRICE = 1e9;
-const MAX_QUANTITY = 1e6;
+// Exported for the Kafka fetch thread's JSON fast path (sources/behaviorJsonScanner.ts), which
+// must accept exactly what these validators accept.
+export const MAX_ID_LENGTH = 256;
+export const MAX_TEXT_LENGTH = 2_000;
+export const MAX_PRICE = 1e9;
+export const MAX_QUANTITY = 1e6;
 const MAX_STOCK = 1e9;
 
 const BEHAVIOR_SET = new Set<string>(BEHAVIOR_TYPES);

@@ -5,9 +5,10 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { KafkaReceivedMessage } from '../kafka/kafkaClient.js';
-import type { RecordDecoder } from '../events/decode.js';
-import type { DecodeOptions } from '../events/decode.js';
+import type { DecodeOptions, RecordDecoder } from '../events/decode.js';
+import { BehaviorJsonScanner } from './behaviorJsonScanner.js';
 import { EventPacker, EventUnpacker, eventColumnBuffers, type PackedEvents } from './packedEvents.js';
+import type { PushflowEvent } from '../events/types.js';
 import type { RawRecord } from './source.js';
 
 export interface FetchWorkerOptions {
@@ -85,11 +86,16 @@ export type ToFetchWorker =
 /** The answer to `joined`: resume offsets of the partitions that have one. */
 export type JoinedPositions = Array<[number, string]>;
 
-/** A JSON decoder and the wall-clock time to validate event times against. */
+/** A JSON decoder, its limits, and the wall-clock time to validate event times against. */
 export interface FetchDecoding {
   decoder: RecordDecoder;
+  /** The decoder's limits: behaviour events in the plain shape are read without it (behaviorJsonScanner.ts). */
+  limits: DecodeOptions;
   now: number;
 }
+
+/** One per thread: packBatch is synchronous. */
+const scanner = new BehaviorJsonScanner();
 
 export function packBatch(
   partition: number,
@@ -108,16 +114,22 @@ export function packBatch(
   const packer = decoding === undefined ? undefined : new EventPacker(count, rawBytes);
   const decoded = new Uint8Array(count);
   let valueBytes = 0;
-  messages.forEach((message, i) => {
-    if (packer !== undefined && message.value) {
-      const result = decoding!.decoder({ raw: message.value.toString('utf8'), offset: message.offset }, decoding!.now);
+  for (let i = 0; i < count; i++) {
+    const { value } = messages[i];
+    if (packer !== undefined && value) {
+      const { decoder, limits, now } = decoding!;
+      if (scanner.scan(value, now, limits) && packer.addScanned(i, value, scanner)) {
+        decoded[i] = 1;
+        continue;
+      }
+      const result = decoder({ raw: value.toString('utf8'), offset: messages[i].offset }, now);
       if (result.ok && packer.add(i, result.event)) {
         decoded[i] = 1;
-        return;
+        continue;
       }
     }
-    valueBytes += message.value?.length ?? 0;
-  });
+    valueBytes += value?.length ?? 0;
+  }
   const batch: PackedBatch = {
     type: 'batch',
     partition,
@@ -141,7 +153,8 @@ export function packBatch(
     }
     batch.valueLengths[i] = value?.length ?? 0;
     if (key) {
-      batch.keys.set(key, keyAt);
+      // Keys are short: a loop costs less than a call to set().
+      for (let j = 0; j < key.length; j++) batch.keys[keyAt + j] = key[j];
       keyAt += key.length;
     }
     batch.keyLengths[i] = key ? key.length : -1;
@@ -171,22 +184,42 @@ export function unpackRecords(batch: PackedBatch, floor: number | undefined): Ra
   for (let i = 0; i < batch.count; i++) {
     const valueEnd = valueAt + batch.valueLengths[i];
     const keyLength = batch.keyLengths[i];
-    const keyEnd = keyAt + Math.max(0, keyLength);
     // Read for every record, kept or not: the columns are read in order.
     const event = events?.next(i);
     if (floor === undefined || batch.offsets[i] >= floor) {
-      const record: RawRecord = {
-        raw: event === undefined ? values.toString('utf8', valueAt, valueEnd) : '',
-        offset: String(batch.offsets[i]),
-        // The producer's timestamp: event-to-decision latency includes the time spent in Kafka.
-        receivedAt: batch.timestamps[i],
-      };
-      if (keyLength >= 0) record.key = keys.toString('utf8', keyAt, keyEnd);
-      if (event !== undefined) record.event = event;
-      records.push(record);
+      records.push(
+        new PackedRecord(
+          event === undefined ? values.toString('utf8', valueAt, valueEnd) : '',
+          String(batch.offsets[i]),
+          // The producer's timestamp: event-to-decision latency includes the time spent in Kafka.
+          batch.timestamps[i],
+          event,
+          keys,
+          keyAt,
+          keyLength,
+        ),
+      );
     }
     valueAt = valueEnd;
-    keyAt = keyEnd;
+    keyAt += Math.max(0, keyLength);
   }
   return records;
+}
+
+/** A record of an unpacked batch. Its key is decoded only when read: the runtime never reads it. */
+class PackedRecord implements RawRecord {
+  constructor(
+    readonly raw: string,
+    readonly offset: string,
+    readonly receivedAt: number,
+    readonly event: PushflowEvent | undefined,
+    private readonly keys: Buffer,
+    private readonly keyStart: number,
+    /** -1 for a message without a key. */
+    private readonly keyLength: number,
+  ) {}
+
+  get key(): string | undefined {
+    return this.keyLength < 0 ? undefined : this.keys.toString('utf8', this.keyStart, this.keyStart + this.keyLength);
+  }
 }

@@ -122,7 +122,7 @@ async function start(): Promise<void> {
       await waitForRoom();
       // A batch left unresolved is fetched again from the same position once consumption goes on.
       if (paused || stopping || !payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
-      const decoding = decoder === undefined ? undefined : { decoder, now: Date.now() };
+      const decoding = decoder === undefined ? undefined : { decoder, limits: options.decode!, now: Date.now() };
       const packed = packBatch(batch.partition, batch.highWatermark, batch.messages, decoding);
       Atomics.add(shared, SharedSlot.Held, 1);
       port.postMessage(packed, transferList(packed));

@@ -2,19 +2,27 @@
 // columns: a type byte, three numbers and seven strings' UTF-8 bytes per event. Rebuilding an
 // event from them costs the main thread a fifth of what JSON.parse and validation cost it, and
 // behaviour events are nearly all of a shop's stream. Any other record (catalog, user, feedback,
-// invalid) travels as its raw text and is decoded on the main thread as before.
+// invalid) travels as its raw text and is decoded on the main thread as before. Most events come
+// straight from their JSON bytes (behaviorJsonScanner.ts); the rest from JSON.parse and validation.
 
 import { BEHAVIOR_TYPES, type BehaviorEvent, type PushflowEvent } from '../events/types.js';
+import type { BehaviorJsonScanner } from './behaviorJsonScanner.js';
 
-const STRING_FIELDS = ['id', 'userId', 'itemId', 'categoryId', 'query', 'orderId', 'status'] as const;
+export const STRING_FIELDS = ['id', 'userId', 'itemId', 'categoryId', 'query', 'orderId', 'status'] as const;
 const NUMBER_FIELDS = ['time', 'quantity', 'price'] as const;
 const PACKED_FIELDS = new Set<string>(['kind', 'type', ...STRING_FIELDS, ...NUMBER_FIELDS]);
 const TYPE_INDEX = new Map<string, number>(BEHAVIOR_TYPES.map((type, index) => [type, index]));
 const STRINGS = STRING_FIELDS.length;
 const NUMBERS = NUMBER_FIELDS.length;
+const NOT_PACKED = 0;
+const PACKED = 1;
+const PACKED_ASCII = 2;
 
 export interface PackedEvents {
-  /** Per record: 1 when its event is in the columns, 0 when its raw text travels instead. */
+  /**
+   * Per record: NOT_PACKED when its raw text travels instead, PACKED when its event is in the
+   * columns, PACKED_ASCII when every string of that event is ASCII (one byte per character).
+   */
   packed: Uint8Array;
   types: Uint8Array;
   /** NUMBERS per record; NaN when absent. */
@@ -59,13 +67,13 @@ export class EventPacker {
     // Strings are measured only near the end of the room (3 UTF-8 bytes per UTF-16 unit at worst).
     if (this.at + worst > this.bytes.length && this.at + this.exactBytes(event) > this.bytes.length) return false;
     const { columns } = this;
-    columns.packed[index] = 1;
     columns.types[index] = TYPE_INDEX.get(event.type)!;
     const numbers = index * NUMBERS;
     columns.numbers[numbers] = event.time;
     columns.numbers[numbers + 1] = event.quantity ?? NaN;
     columns.numbers[numbers + 2] = event.price ?? NaN;
     const lengths = index * STRINGS;
+    let ascii = true;
     for (let k = 0; k < STRINGS; k++) {
       const text = event[STRING_FIELDS[k]];
       if (text === undefined) {
@@ -73,9 +81,43 @@ export class EventPacker {
         continue;
       }
       const written = this.bytes.write(text, this.at);
+      // Any character past ASCII takes two UTF-8 bytes or more (a surrogate pair four).
+      if (written !== text.length) ascii = false;
       columns.stringLengths[lengths + k] = written;
       this.at += written;
     }
+    columns.packed[index] = ascii ? PACKED_ASCII : PACKED;
+    return true;
+  }
+
+  /**
+   * Puts record `index`'s event, as `scanner` has just read it from `json`, in the columns; false
+   * when the room is short (its raw text must travel).
+   */
+  addScanned(index: number, json: Uint8Array, scanner: BehaviorJsonScanner): boolean {
+    if (this.at + scanner.stringBytes > this.bytes.length) return false;
+    const { columns, bytes } = this;
+    columns.packed[index] = PACKED_ASCII;
+    columns.types[index] = scanner.type;
+    const numbers = index * NUMBERS;
+    columns.numbers[numbers] = scanner.time;
+    columns.numbers[numbers + 1] = scanner.quantity;
+    columns.numbers[numbers + 2] = scanner.price;
+    const lengths = index * STRINGS;
+    const { start, end } = scanner;
+    let at = this.at;
+    for (let k = 0; k < STRINGS; k++) {
+      const from = start[k];
+      if (from < 0) {
+        columns.stringLengths[lengths + k] = -1;
+        continue;
+      }
+      // ASCII: the bytes are the UTF-8 as they are; strings are short, a loop beats a copy call.
+      const to = end[k];
+      for (let j = from; j < to; j++) bytes[at++] = json[j];
+      columns.stringLengths[lengths + k] = to - from;
+    }
+    this.at = at;
     return true;
   }
 
@@ -114,6 +156,9 @@ export function eventColumnBuffers(columns: PackedEvents): ArrayBuffer[] {
 export class EventUnpacker {
   private readonly bytes: Buffer;
   private at = 0;
+  /** An ASCII event's strings, one after the other: its fields are cut from it (one native call per event, not per field). */
+  private line: string | undefined;
+  private lineAt = 0;
 
   constructor(private readonly columns: PackedEvents) {
     this.bytes = Buffer.from(columns.strings.buffer, columns.strings.byteOffset, columns.strings.byteLength);
@@ -122,9 +167,19 @@ export class EventUnpacker {
   /** Call once per record, in order. */
   next(index: number): BehaviorEvent | undefined {
     const { columns } = this;
-    if (columns.packed[index] === 0) return undefined;
+    const packed = columns.packed[index];
+    if (packed === NOT_PACKED) return undefined;
     const s = index * STRINGS;
     const n = index * NUMBERS;
+    if (packed === PACKED_ASCII) {
+      let bytes = 0;
+      for (let k = 0; k < STRINGS; k++) bytes += Math.max(0, columns.stringLengths[s + k]);
+      this.line = this.bytes.toString('latin1', this.at, this.at + bytes);
+      this.lineAt = 0;
+      this.at += bytes;
+    } else {
+      this.line = undefined;
+    }
     // Fields in validateEvent's order, so these events share the hidden classes of decoded ones.
     const event: BehaviorEvent = {
       kind: 'behavior',
@@ -152,6 +207,11 @@ export class EventUnpacker {
 
   private text(length: number): string | undefined {
     if (length < 0) return undefined;
+    if (this.line !== undefined) {
+      const start = this.lineAt;
+      this.lineAt += length;
+      return this.line.substring(start, this.lineAt);
+    }
     const start = this.at;
     this.at += length;
     return this.bytes.toString('utf8', start, this.at);

@@ -29,11 +29,12 @@ describe('Kafka fetch protocol', () => {
   it('gives back each record as the consumer received it', () => {
     const packed = packBatch(2, '44', messages);
     expect(packed.partition).toBe(2);
-    expect(unpackRecords(packed, undefined)).toEqual([
-      { raw: '{"id":"a","text":"héllo 购物车"}', offset: '40', receivedAt: 1_700_000_000_000, key: 'user-1' },
-      { raw: '', offset: '41', receivedAt: 1_700_000_000_001 },
-      { raw: '', offset: '42', receivedAt: 1_700_000_000_002, key: '' },
-      { raw: 'not json, kept whole', offset: '43', receivedAt: 1_700_000_000_003, key: 'user-2' },
+    const records = unpackRecords(packed, undefined).map(({ raw, offset, receivedAt, key, event }) => ({ raw, offset, receivedAt, key, event }));
+    expect(records).toStrictEqual([
+      { raw: '{"id":"a","text":"héllo 购物车"}', offset: '40', receivedAt: 1_700_000_000_000, key: 'user-1', event: undefined },
+      { raw: '', offset: '41', receivedAt: 1_700_000_000_001, key: undefined, event: undefined },
+      { raw: '', offset: '42', receivedAt: 1_700_000_000_002, key: '', event: undefined },
+      { raw: 'not json, kept whole', offset: '43', receivedAt: 1_700_000_000_003, key: 'user-2', event: undefined },
     ]);
   });
 
@@ -54,7 +55,7 @@ describe('Kafka fetch protocol', () => {
 
 describe('Kafka fetch protocol, records decoded on the fetch thread', () => {
   const limits = decodeOptionsFor({ maxPayloadBytes: 65_536, maxFutureSkewMinutes: 60 }, true);
-  const decoding = { decoder: recordDecoder('json', limits), now: Date.UTC(2026, 10, 29) };
+  const decoding = { decoder: recordDecoder('json', limits), limits, now: Date.UTC(2026, 10, 29) };
   const T = Date.UTC(2026, 10, 28, 12);
   const texts = [
     { kind: 'behavior', id: 'e1', time: T, type: 'view', userId: 'u1', itemId: 'i1', categoryId: 'c1' },
