@@ -17,6 +17,8 @@ const NUMBERS = NUMBER_FIELDS.length;
 const NOT_PACKED = 0;
 const PACKED = 1;
 const PACKED_ASCII = 2;
+/** V8's SlicedString::kMinLength: shorter substrings are copied. */
+const SLICED_MIN = 13;
 
 export interface PackedEvents {
   /**
@@ -156,9 +158,12 @@ export function eventColumnBuffers(columns: PackedEvents): ArrayBuffer[] {
 export class EventUnpacker {
   private readonly bytes: Buffer;
   private at = 0;
-  /** An ASCII event's strings, one after the other: its fields are cut from it (one native call per event, not per field). */
+  /**
+   * An ASCII event's strings, one after the other, from byte `lineStart`: its short fields are cut
+   * from it, one native call per event rather than one per field.
+   */
   private line: string | undefined;
-  private lineAt = 0;
+  private lineStart = 0;
 
   constructor(private readonly columns: PackedEvents) {
     this.bytes = Buffer.from(columns.strings.buffer, columns.strings.byteOffset, columns.strings.byteLength);
@@ -175,8 +180,7 @@ export class EventUnpacker {
       let bytes = 0;
       for (let k = 0; k < STRINGS; k++) bytes += Math.max(0, columns.stringLengths[s + k]);
       this.line = this.bytes.toString('latin1', this.at, this.at + bytes);
-      this.lineAt = 0;
-      this.at += bytes;
+      this.lineStart = this.at;
     } else {
       this.line = undefined;
     }
@@ -207,13 +211,12 @@ export class EventUnpacker {
 
   private text(length: number): string | undefined {
     if (length < 0) return undefined;
-    if (this.line !== undefined) {
-      const start = this.lineAt;
-      this.lineAt += length;
-      return this.line.substring(start, this.lineAt);
-    }
     const start = this.at;
     this.at += length;
-    return this.bytes.toString('utf8', start, this.at);
+    if (this.line === undefined) return this.bytes.toString('utf8', start, this.at);
+    // V8 makes a substring of SLICED_MIN characters or more a view into its parent, slower to read
+    // (the dedupe hashes every id) and holding the parent: those are decoded on their own.
+    if (length >= SLICED_MIN) return this.bytes.toString('latin1', start, this.at);
+    return this.line.substring(start - this.lineStart, this.at - this.lineStart);
   }
 }
