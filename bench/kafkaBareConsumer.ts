@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient } from '../src/kafka/kafkaClient.js';
+import { cpuPerEvent, threadCpu, type ThreadCpu } from './threadCpu.js';
 
 const [brokerList, topic, expectedText] = process.argv.slice(2);
 if (!brokerList || !topic || !expectedText) {
@@ -22,8 +23,9 @@ let peakRss = process.memoryUsage.rss();
 /** Times in ms since this process started (performance.now()'s origin). */
 let firstBatchAt: number | undefined;
 /** Records done and the time, at the end of the first batch: where the steady rate is measured from. */
-let afterFirstBatch: { records: number; at: number } | undefined;
+let afterFirstBatch: { records: number; at: number; cpu: ThreadCpu | undefined } | undefined;
 let doneAt: number | undefined;
+let cpuAtDone: ThreadCpu | undefined;
 let finish!: () => void;
 const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -42,10 +44,11 @@ await consumer.run({
       }
       records++;
     }
-    afterFirstBatch ??= { records, at: performance.now() };
+    afterFirstBatch ??= { records, at: performance.now(), cpu: threadCpu(process.pid) };
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     if (records >= expected && doneAt === undefined) {
       doneAt = performance.now();
+      cpuAtDone = threadCpu(process.pid);
       finish();
     }
   },
@@ -64,5 +67,6 @@ process.stdout.write(
     consumeStartToLastMs: Math.round(doneAt! - consumeFrom),
     processStartToLastMs: Math.round(doneAt!),
     peakRssMb: Math.round(peakRss / 1048576),
+    cpuUsPerEvent: cpuPerEvent(process.pid, afterFirstBatch!.cpu, cpuAtDone, records - afterFirstBatch!.records),
   })}\n`,
 );

@@ -7,8 +7,11 @@
 // first batch / that time), so that neither process start, group join nor the first fetch counts.
 // The bare consumer takes its own timestamps; the pipeline is observed from outside by polling
 // its /metrics `pushflow_batch_size_sum` (records committed, valid or not) every 25 ms, which
-// understates its rate by up to one poll interval over the run. Whole-run times from process
-// start are reported too. For context, the same events are also replayed from a JSON-lines file
+// puts each end of the window up to one poll interval late. The poll asks for that one metric
+// (`?name[]=`): the full text costs a collection of every process metric each time, which at 40
+// polls a second took about a tenth of the pipeline's main thread. Whole-run times from process
+// start are reported too, and on Linux the CPU each thread spent per event over the same window
+// (threadCpu.ts): steadier than rates on a shared machine. For context, the same events are also replayed from a JSON-lines file
 // (`pushflow replay --format jsonl`, its own events/s): the pipeline's cost without Kafka.
 
 import { spawn } from 'node:child_process';
@@ -23,6 +26,7 @@ import { startKafkaBroker } from '../src/kafka/localBroker.js';
 import { deadLetterTopic } from '../src/sinks/kafkaSink.js';
 import { benchNodeArgs, median, runJsonChild } from './childProcess.js';
 import { pipelineTrees, type PipelineTree } from './pipelineTrees.js';
+import { cpuPerEvent, threadCpu, type CpuPerEvent, type ThreadCpu } from './threadCpu.js';
 
 const PARTITIONS = 3;
 const PRODUCE_BATCH = 10_000;
@@ -46,6 +50,8 @@ export interface KafkaBenchResult {
     peakRssMb: number;
     committed: Record<string, number>;
     runs: number[];
+    /** CPU µs per event over the rate's window (Linux; bench/threadCpu.ts), medians: the fetch thread is the busiest later thread. */
+    cpuUsPerEvent?: CpuPerEvent;
   };
   bareConsumer: {
     eventsPerSec: number;
@@ -53,6 +59,8 @@ export interface KafkaBenchResult {
     processStartToLastMs: number;
     peakRssMb: number;
     runs: number[];
+    /** CPU µs per event over the rate's window (Linux), medians. */
+    cpuUsPerEvent?: CpuPerEvent;
   };
   /** Pipeline rate / bare consumer rate (target: at least 0.5). */
   ratio: number;
@@ -66,6 +74,7 @@ interface PipelineRun {
   spawnToLastMs: number;
   peakRssMb: number;
   committed: Record<string, number>;
+  cpuUsPerEvent?: CpuPerEvent;
 }
 
 export async function kafkaBench(file: string, rounds = 3, tree: PipelineTree = pipelineTrees()[0]): Promise<KafkaBenchResult> {
@@ -135,6 +144,7 @@ export async function kafkaBench(file: string, rounds = 3, tree: PipelineTree = 
         peakRssMb: Math.max(...pipelineRuns.map((r) => r.peakRssMb)),
         committed: pipelineRuns[0].committed,
         runs: pipelineRuns.map((r) => r.eventsPerSec),
+        cpuUsPerEvent: medianCpu(pipelineRuns.map((r) => r.cpuUsPerEvent)),
       },
       bareConsumer: {
         eventsPerSec: bareRate,
@@ -142,6 +152,7 @@ export async function kafkaBench(file: string, rounds = 3, tree: PipelineTree = 
         processStartToLastMs: median(bareRuns.map((r) => r.processStartToLastMs)),
         peakRssMb: Math.max(...bareRuns.map((r) => r.peakRssMb)),
         runs: bareRuns.map((r) => r.eventsPerSec),
+        cpuUsPerEvent: medianCpu(bareRuns.map((r) => r.cpuUsPerEvent as CpuPerEvent | undefined)),
       },
       ratio: Math.round((pipelineRate / bareRate) * 100) / 100,
       replayOfSameEvents: {
@@ -153,6 +164,12 @@ export async function kafkaBench(file: string, rounds = 3, tree: PipelineTree = 
   } finally {
     await broker.stop();
   }
+}
+
+function medianCpu(runs: Array<CpuPerEvent | undefined>): CpuPerEvent | undefined {
+  if (runs.some((run) => run === undefined)) return undefined;
+  const of = (field: keyof CpuPerEvent) => median(runs.map((run) => run![field]));
+  return { mainThread: of('mainThread'), busiestLaterThread: of('busiestLaterThread'), startupThreads: of('startupThreads'), otherThreads: of('otherThreads') };
 }
 
 /** Each CSV row as a JSON event in our schema, keyed by user; rows that do not decode stay raw. */
@@ -209,8 +226,8 @@ async function pipelineRun(brokers: string[], topic: string, records: number, tr
   void exited.then(() => (exitedYet = true));
   try {
     let port: number | undefined;
-    let first: { records: number; at: number } | undefined;
-    let last: { records: number; at: number } | undefined;
+    let first: { records: number; at: number; cpu: ThreadCpu | undefined } | undefined;
+    let last: { records: number; at: number; cpu: ThreadCpu | undefined } | undefined;
     const deadline = performance.now() + RUN_TIMEOUT_MS;
     while (last === undefined || last.records < records) {
       if (exitedYet) throw new Error(`pushflow run exited early:\n${stderr.slice(-2000)}`);
@@ -218,9 +235,9 @@ async function pipelineRun(brokers: string[], topic: string, records: number, tr
       await new Promise((r) => setTimeout(r, POLL_MS));
       port ??= Number(/metrics on http:\/\/[^:\s]+:(\d+)\/metrics/.exec(stderr)?.[1]) || undefined;
       if (port === undefined) continue;
-      const page = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const page = await (await fetch(`http://127.0.0.1:${port}/metrics?name[]=pushflow_batch_size`)).text();
       const committed = /^pushflow_batch_size_sum (\S+)$/m.exec(page);
-      last = { records: committed ? Number(committed[1]) : 0, at: performance.now() };
+      last = { records: committed ? Number(committed[1]) : 0, at: performance.now(), cpu: threadCpu(child.pid!) };
       if (first === undefined && last.records > 0) first = last;
     }
     child.kill('SIGTERM');
@@ -236,6 +253,7 @@ async function pipelineRun(brokers: string[], topic: string, records: number, tr
       spawnToLastMs: Math.round(last.at - spawnedAt),
       peakRssMb: summary.peakRssMb,
       committed: summary.committed,
+      cpuUsPerEvent: cpuPerEvent(child.pid!, first!.cpu, last.cpu, last.records - first!.records),
     };
   } finally {
     if (!exitedYet) child.kill('SIGKILL');

@@ -36,6 +36,23 @@ describe('startObservabilityServer', () => {
     expect(await response.text()).toMatch(/^pushflow_outbox_depth 7$/m);
   });
 
+  it('serves only the metrics that name[] parameters pick, as the full text shows them', async () => {
+    const metrics = createMetrics(undefined, { collectDefaultMetrics: true });
+    metrics.outboxDepth.set(7);
+    metrics.batchSize.observe(12);
+    const base = await start({ registry: metrics.registry });
+    const full = await (await fetch(`${base}/metrics`)).text();
+    const picked = await fetch(`${base}/metrics?name[]=pushflow_batch_size&name[]=pushflow_outbox_depth&name[]=no_such_metric`);
+    expect(picked.status).toBe(200);
+    expect(picked.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await picked.text();
+    expect(text).toMatch(/^pushflow_batch_size_sum 12$/m);
+    expect(text).toMatch(/^pushflow_outbox_depth 7$/m);
+    expect(text).not.toMatch(/process_|nodejs_/);
+    // Each picked metric reads as it does in the full text.
+    for (const block of text.trim().split('\n\n')) expect(full).toContain(block);
+  });
+
   it('answers /healthz with ok while the process runs, whatever readiness says', async () => {
     const base = await start({ ready: () => false });
     const response = await fetch(`${base}/healthz`);
