@@ -43,6 +43,8 @@ export const MAX_ID_LENGTH = 256;
 export const MAX_TEXT_LENGTH = 2_000;
 export const MAX_PRICE = 1e9;
 export const MAX_QUANTITY = 1e6;
+/** Behaviour types that name no item are refused. */
+export const ITEM_REQUIRED: ReadonlySet<string> = new Set(['view', 'add_to_cart', 'remove_from_cart', 'favorite']);
 const MAX_STOCK = 1e9;
 
 const BEHAVIOR_SET = new Set<string>(BEHAVIOR_TYPES);
@@ -86,7 +88,7 @@ function behavior(input: Record<string, unknown>, id: string, time: number): Beh
   const event: BehaviorEvent = { kind: 'behavior', id, time, type, userId: requiredId(input, 'userId') };
   const itemId = optionalId(input, 'itemId');
   if (itemId !== undefined) event.itemId = itemId;
-  else if (type === 'view' || type === 'add_to_cart' || type === 'remove_from_cart' || type === 'favorite') {
+  else if (ITEM_REQUIRED.has(type)) {
     throw new InvalidField('itemId', `required for ${type}`);
   }
   const categoryId = optionalId(input, 'categoryId');

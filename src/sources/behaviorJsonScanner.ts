@@ -7,7 +7,7 @@
 // validated copy; the packer copies the strings' bytes straight into the columns.
 
 import { BEHAVIOR_TYPES, ORDER_STATUSES } from '../events/types.js';
-import { MAX_ID_LENGTH, MAX_PRICE, MAX_QUANTITY, MAX_TEXT_LENGTH, type ValidationLimits } from '../events/validate.js';
+import { ITEM_REQUIRED, MAX_ID_LENGTH, MAX_PRICE, MAX_QUANTITY, MAX_TEXT_LENGTH, type ValidationLimits } from '../events/validate.js';
 import { STRING_FIELDS } from './packedEvents.js';
 
 // Slots: the string fields first, in the packed columns' order (checked below), then the rest.
@@ -33,8 +33,8 @@ KEYS.forEach((key, slot) => (SLOTS_BY_LENGTH[key.length] ??= []).push(slot));
 const BEHAVIOR = Buffer.from('behavior', 'latin1');
 const TYPE_NAMES = BEHAVIOR_TYPES.map((type) => Buffer.from(type, 'latin1'));
 const STATUS_NAMES = ORDER_STATUSES.map((status) => Buffer.from(status, 'latin1'));
-/** Types that validation refuses without an itemId. */
-const NEEDS_ITEM = new Set(['view', 'add_to_cart', 'remove_from_cart', 'favorite'].map((type) => BEHAVIOR_TYPES.indexOf(type as never)));
+/** Indexes of the types that validation refuses without an itemId. */
+const NEEDS_ITEM = new Set(BEHAVIOR_TYPES.flatMap((type, index) => (ITEM_REQUIRED.has(type) ? [index] : [])));
 const SEARCH = BEHAVIOR_TYPES.indexOf('search');
 const ORDER_STATUS = BEHAVIOR_TYPES.indexOf('order_status');
 /** Integers of at most this many digits are read digit by digit, exactly. */
