@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema } from '../src/config/schema.js';
+import { loadConfig } from '../src/config/loadConfig.js';
 import { PipelineRuntime } from '../src/runtime/pipelineRuntime.js';
 import { systemClock } from '../src/runtime/clock.js';
 import { OutboxDelivery } from '../src/delivery/outboxDelivery.js';
@@ -15,8 +15,10 @@ import { SimulatorSource } from '../src/sources/simulator/simulatorSource.js';
 import type { Notification } from '../src/sinks/sink.js';
 import { StateStore } from '../state/stateStore.js';
 import { ALL_PIPELINES } from '../pipelines/index.js';
+import type { PipelineTree } from './pipelineTrees.js';
 
 export interface LatencyBenchResult {
+  tree: string;
   ratePerSec: number;
   seconds: number;
   events: number;
@@ -32,9 +34,10 @@ function percentiles(values: number[]): { p50: number; p99: number; max: number 
   return { p50: at(0.5), p99: at(0.99), max: Math.round((sorted[sorted.length - 1] ?? 0) * 10) / 10 };
 }
 
-export async function latencyBench(ratePerSec = 2000, seconds = 30): Promise<LatencyBenchResult> {
+/** `tree`: the features on (environment overrides, as `pushflow run` reads them); by default every one. */
+export async function latencyBench(ratePerSec = 2000, seconds = 30, tree: PipelineTree = { name: 'default', env: {} }): Promise<LatencyBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pushflow-latency-'));
-  const config = configSchema.parse({ dataDir });
+  const config = loadConfig({ env: tree.env, overrides: { dataDir } });
   const store = new StateStore({ path: dataDir });
   const runtime = new PipelineRuntime({ config, store, pipelines: ALL_PIPELINES, clock: systemClock });
   const delivery = new OutboxDelivery<Notification>(runtime.outbox, new JsonlFileSink(join(dataDir, 'out.jsonl')), { batchSize: 200 });
@@ -61,6 +64,7 @@ export async function latencyBench(ratePerSec = 2000, seconds = 30): Promise<Lat
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
   return {
+    tree: tree.name,
     ratePerSec,
     seconds,
     events: eventLatencies.length,
