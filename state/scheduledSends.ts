@@ -41,8 +41,11 @@ export interface HeldSend {
 /** A held send in the by-user index: its due time, id, and whether it has the key of stores written before. */
 type Held = [due: number, id: string, legacy: boolean];
 
-/** Held sends kept decoded, at most; past it the cache starts again (reads fall back to LMDB). */
-const DECODED_LIMIT = 200_000;
+/**
+ * Held sends kept decoded, at most; past it the cache starts again (reads fall back to LMDB). A
+ * held send takes roughly 0.5-1 KB decoded, so this bounds the cache near 50 MB.
+ */
+const DECODED_LIMIT = 50_000;
 const decodedKey = (due: number, id: string) => `${due}|${id}`;
 
 const byDueThenId = (a: Held, b: Held) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
