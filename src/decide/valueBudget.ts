@@ -26,6 +26,7 @@ import { scoreAt } from '../profile/categoryAffinity.js';
 import { capPeriods } from './frequencyCaps.js';
 import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
 import type { HourScoresMemo } from './sendTime.js';
+import { itemsOf } from './messageItems.js';
 import { hourOfWeek, localDayKey } from './zonedTime.js';
 
 export type BudgetConfig = PushflowConfig['policy']['budget'];
@@ -119,20 +120,6 @@ export class MessageValue {
     }
     return Math.max(floor, best < 0 ? budget.unknownRelevance : best);
   }
-}
-
-/** The items a message shows: its `itemId` (and `categoryId`), or a digest's `items`. */
-function itemsOf(payload: Record<string, unknown>): { itemId: string; categoryId?: string }[] {
-  if (typeof payload.itemId === 'string') {
-    return [{ itemId: payload.itemId, ...(typeof payload.categoryId === 'string' ? { categoryId: payload.categoryId } : {}) }];
-  }
-  if (!Array.isArray(payload.items)) return [];
-  const items: { itemId: string; categoryId?: string }[] = [];
-  for (const item of payload.items as unknown[]) {
-    const { itemId, categoryId } = (item ?? {}) as { itemId?: unknown; categoryId?: unknown };
-    if (typeof itemId === 'string') items.push({ itemId, ...(typeof categoryId === 'string' ? { categoryId } : {}) });
-  }
-  return items;
 }
 
 /**

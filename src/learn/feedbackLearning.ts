@@ -23,6 +23,7 @@ import { UserFeedbackState } from '../../state/userFeedbackState.js';
 import { assignArm } from './experimentAssignment.js';
 import { thompsonChoice } from './thompsonSampling.js';
 import type { LearningMetrics } from './learningMetrics.js';
+import { itemIdsOf } from '../decide/messageItems.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -406,19 +407,6 @@ export class FeedbackLearning {
     this.stats.add(experiment, arm, delta);
     this.metrics?.experimentEvents.inc({ experiment, arm, event });
   }
-}
-
-/** Items a message showed: its `itemId`, or the ids of a digest's `items`. */
-export function itemIdsOf(payload: Record<string, unknown>): string[] {
-  if (typeof payload.itemId === 'string') return [payload.itemId];
-  const items = payload.items;
-  if (!Array.isArray(items)) return [];
-  const ids: string[] = [];
-  for (const item of items) {
-    const id = (item as { itemId?: unknown } | null)?.itemId;
-    if (typeof id === 'string') ids.push(id);
-  }
-  return ids;
 }
 
 export type { Channel };
