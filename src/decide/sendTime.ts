@@ -52,23 +52,27 @@ export class HourScores {
     this.behaviorTotal = this.behavior ? sum(this.behavior) : 0;
   }
 
-  /** Scores of the 168 hours and their sums per hour of day, when `dayPooling` is set. */
-  private pooled: { week: Float64Array; day: Float64Array } | undefined;
+  /** Scores of the 168 hours before day pooling, and their sums per hour of day; built at first use. */
+  private byHour: { week: Float64Array; day: Float64Array } | undefined;
 
-  /** Probability-like score of local hour of week `h` (they sum to 1 over the week). */
-  score(h: number): number {
-    const pooling = this.config.dayPooling;
-    if (pooling <= 0) return this.weekScore(h);
-    if (this.pooled === undefined) {
+  private hours(): { week: Float64Array; day: Float64Array } {
+    if (this.byHour === undefined) {
       const week = new Float64Array(HOURS_PER_WEEK);
       const day = new Float64Array(24);
       for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
         week[slot] = this.weekScore(slot);
         day[slot % 24] += week[slot];
       }
-      this.pooled = { week, day };
+      this.byHour = { week, day };
     }
-    return (1 - pooling) * this.pooled.week[h] + (pooling * this.pooled.day[h % 24]) / 7;
+    return this.byHour;
+  }
+
+  /** Probability-like score of local hour of week `h` (they sum to 1 over the week). */
+  score(h: number): number {
+    const { week, day } = this.hours();
+    const pooling = this.config.dayPooling;
+    return pooling <= 0 ? week[h] : (1 - pooling) * week[h] + (pooling * day[h % 24]) / 7;
   }
 
   private weekScore(h: number): number {
@@ -88,14 +92,7 @@ export class HourScores {
    * of week (day pooling moves score between the days of an hour, not between hours).
    */
   dayTotals(): Float64Array {
-    const day = new Float64Array(24);
-    if (this.config.dayPooling > 0) {
-      this.score(0);
-      day.set(this.pooled!.day);
-    } else {
-      for (let slot = 0; slot < HOURS_PER_WEEK; slot++) day[slot % 24] += this.weekScore(slot);
-    }
-    return day;
+    return this.hours().day.slice();
   }
 
   /** Whether any signal distinguishes hours at all (else every hour scores the same). */
