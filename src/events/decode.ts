@@ -11,7 +11,10 @@ export interface DecodeOptions extends ValidationLimits {
 
 export type RecordDecoder = (record: RawRecord, now: number) => Validation;
 
-/** The earliest event time accepted: anything before it is a unit or clock mistake. */
+/**
+ * The earliest event time accepted: anything before it is a unit or clock mistake (MovieLens, the
+ * oldest data we take, starts in 1996).
+ */
 const EARLIEST_EVENT_TIME = Date.UTC(1990, 0, 1);
 
 /**

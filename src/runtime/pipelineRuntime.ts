@@ -30,7 +30,6 @@ import { RunTotals, type BatchSummary } from './runTotals.js';
 import type { RuntimeMetrics } from './runtimeMetrics.js';
 import type { PushflowMetrics } from '../observability/metrics.js';
 
-/** Earlier times are absurd for e-commerce events (MovieLens, the oldest data we take, starts in 1996). */
 /** Dead-letter text is kept whole up to this size; oversized payloads keep their head. */
 const DEAD_LETTER_RAW_LIMIT = 16_384;
 
