@@ -60,7 +60,11 @@ function candidateTime(t0: number, progress: number, next: () => number): number
   return t0 + day * 86_400_000 + ((hour - 8 + 24) % 24) * 3_600_000 + Math.floor(next() * 3_600_000);
 }
 
-export async function decideBench(candidates = 60_000, rounds = 3, withSignals = true): Promise<DecideBenchResult> {
+/**
+ * `withBaselines: false` skips the seam, bare-loop and rendering-alone subjects (their rates are
+ * then 0): for comparing two builds of the engine, alternated, in less time.
+ */
+export async function decideBench(candidates = 60_000, rounds = 3, withSignals = true, withBaselines = true): Promise<DecideBenchResult> {
   const rates: number[] = [];
   const cpuRates: number[] = [];
   const baselineRates: number[] = [];
@@ -134,6 +138,11 @@ export async function decideBench(candidates = 60_000, rounds = 3, withSignals =
     const cpu = process.cpuUsage(cpuStarted);
     cpuRates.push(list.length / ((cpu.user + cpu.system) / 1e6));
     outcomes = counts;
+    if (!withBaselines) {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
     // The baseline: the old decision seam over the same candidates (fresh ids), alternated in the same process.
     const outbox = new Outbox<Notification>(store, 'bench:outbox');
     const defaults = { locale: config.defaults.locale, channels: config.defaults.channels };
@@ -167,7 +176,7 @@ export async function decideBench(candidates = 60_000, rounds = 3, withSignals =
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const median = (values: number[]) => (values.length === 0 ? 0 : values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]);
   return { candidates, rounds, candidatesPerSec: Math.round(median(rates)), candidatesPerCpuSec: Math.round(median(cpuRates)), baselinePerSec: Math.round(median(baselineRates)), bareLoopPerSec: Math.round(median(bareRates)), renderOnlyPerSec: Math.round(median(renderRates)), outcomes };
 }
 

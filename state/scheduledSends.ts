@@ -3,9 +3,11 @@
 // taken in due order and the user of each is known from its key: an index by user, kept in
 // memory and built from a scan of the keys, lets `inspect` and the daily budget name a user's
 // held sends without scanning every timer (the budget asks about every marketing candidate's
-// user). One write per hold and one per release. The sends this process held are also kept in
-// memory (up to a bound) until released: the budget reads a user's held sends on every marketing
-// decision, and decoding them again cost more than writing them.
+// user). One write per hold and one per release, and none for a send held and released in the
+// same transaction (a rate-limit slot a few seconds on, inside the batch that reached it): holds
+// are written when the transaction ends. The sends this process held are also kept in memory (up
+// to a bound) until released: the budget reads a user's held sends on every marketing decision,
+// and decoding them again cost more than writing them.
 
 import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
@@ -22,6 +24,8 @@ export interface ScheduledSend {
   validUntil: number;
   /** Set when a rate-limit slot was reserved for it on this channel. */
   reservedChannel?: Channel;
+  /** Set when best send time chose the release time of a quiet-hours hold: it goes when released. */
+  timed?: boolean;
   /** Channels that failed permanently for this candidate (fallbacks). */
   excludedChannels?: Channel[];
   /** Wall-clock time its triggering event entered the process. */
@@ -64,9 +68,15 @@ export class ScheduledSends {
   private byUser: Map<string, Held[]> | undefined;
   /** Sends held by this process and not yet released, by `due|id` (keys of the current layout only). */
   private readonly decoded = new Map<string, ScheduledSend>();
+  /** Sends held in the open transaction, by `due|id`: written at its end unless released before. */
+  private readonly unwritten = new Map<string, { key: [number, string, string]; send: ScheduledSend }>();
   private readonly writeBehind: WriteBehind = {
-    flush: () => {},
+    flush: () => {
+      for (const { key, send } of this.unwritten.values()) this.byDue.putSync(key, send);
+      this.unwritten.clear();
+    },
     rollback: () => {
+      this.unwritten.clear();
       this.byUser = undefined;
       this.decoded.clear();
       this.earliestDue = this.readEarliestDue();
@@ -104,9 +114,10 @@ export class ScheduledSends {
     const userId = send.candidate.userId;
     const index = this.index();
     this.store.writeBehind(this.writeBehind);
-    this.byDue.putSync([due, id, userId], send);
+    const cacheKey = decodedKey(due, id);
+    this.unwritten.set(cacheKey, { key: [due, id, userId], send });
     if (this.decoded.size >= DECODED_LIMIT) this.decoded.clear();
-    this.decoded.set(decodedKey(due, id), send);
+    this.decoded.set(cacheKey, send);
     const held = index.get(userId);
     if (held === undefined) index.set(userId, [[due, id, false]]);
     else if (!held.some(([d, i, legacy]) => d === due && i === id && !legacy)) held.push([due, id, false]);
@@ -123,16 +134,24 @@ export class ScheduledSends {
     if (this.earliestDue > time) return [];
     const index = this.index();
     this.store.writeBehind(this.writeBehind);
-    const due: { key: DueKey; held: HeldSend }[] = [];
+    const due: { key: DueKey; held: HeldSend; stored: boolean }[] = [];
     for (const key of this.byDue.getKeys({ end: [time, '\uffff'] })) {
       const payload = this.payload(key);
-      if (payload !== undefined) due.push({ key, held: { id: key[1], due: key[0], payload } });
+      if (payload !== undefined) due.push({ key, held: { id: key[1], due: key[0], payload }, stored: true });
     }
-    for (const { key, held } of due) {
+    if (this.unwritten.size > 0) {
+      for (const [cacheKey, { key, send }] of this.unwritten) {
+        if (key[0] > time) continue;
+        this.unwritten.delete(cacheKey);
+        due.push({ key, held: { id: key[1], due: key[0], payload: send }, stored: false });
+      }
+      due.sort((a, b) => byDueThenId([a.held.due, a.held.id, false], [b.held.due, b.held.id, false]));
+    }
+    for (const { key, held, stored } of due) {
       this.decoded.delete(decodedKey(held.due, held.id));
       const userId = held.payload.candidate.userId;
       const legacy = key.length === 2;
-      this.byDue.removeSync(key);
+      if (stored) this.byDue.removeSync(key);
       if (legacy) this.legacyByUser.removeSync([userId, held.due, held.id]);
       const sends = index.get(userId);
       if (sends === undefined) continue;
@@ -141,6 +160,7 @@ export class ScheduledSends {
       if (sends.length === 0) index.delete(userId);
     }
     this.earliestDue = this.readEarliestDue();
+    for (const { key } of this.unwritten.values()) if (key[0] < this.earliestDue) this.earliestDue = key[0];
     return due.map(({ held }) => held);
   }
 
@@ -159,10 +179,12 @@ export class ScheduledSends {
 
   /** The held send under `key`: as this process held it, or read back. */
   private payload(key: DueKey): ScheduledSend | undefined {
-    return (key.length === 3 ? this.decoded.get(decodedKey(key[0], key[1])) : undefined) ?? this.byDue.get(key);
+    if (key.length === 2) return this.byDue.get(key);
+    const cacheKey = decodedKey(key[0], key[1]);
+    return this.decoded.get(cacheKey) ?? this.unwritten.get(cacheKey)?.send ?? this.byDue.get(key);
   }
 
   pending(): number {
-    return this.byDue.getCount();
+    return this.byDue.getCount() + this.unwritten.size;
   }
 }

@@ -38,6 +38,12 @@ const HOUR_MS = 3_600_000;
 const ZONE_CACHE_LIMIT = 200_000;
 /** Users and items kept decoded between decisions; dropped when their events arrive (see `observe`). */
 const READ_CACHE_LIMIT = 100_000;
+/**
+ * Passes of one `releaseDue` over sends held again to a time already reached. A rate-limit slot
+ * is released on the second; a message that keeps waiting on its user's scores (`propensity_pending`,
+ * held `waitSeconds` at a time) is left for the next batch after this many.
+ */
+const RELEASE_ROUNDS = 4;
 
 /** The id of the notification a dedupe key gives: the same candidate always gets the same id. */
 export function notificationId(dedupeKey: string): string {
@@ -156,17 +162,22 @@ export class DecisionEngine {
     return this.run(candidate, id, candidate.time, ingestedAt, undefined);
   }
 
-  /** Releases the held messages due at `watermark` and decides them again. */
+  /**
+   * Releases the held messages due at `watermark` and decides them again. A release held once more
+   * to a time the watermark has passed too (a rate-limit slot seconds on) is released in the same
+   * call, up to `RELEASE_ROUNDS` times, rather than waiting for the next batch.
+   */
   releaseDue(watermark: number): DecisionResult[] {
-    if (!this.scheduled.hasDue(watermark)) return [];
     const results: DecisionResult[] = [];
-    for (const timer of this.bestFirst(this.scheduled.takeDue(watermark))) {
-      const held = timer.payload;
-      if (this.options.issued.has(timer.id, held.candidate.time)) {
-        results.push({ outcome: 'suppressed', notificationId: timer.id, reason: 'duplicate', reasons: [] });
-        continue;
+    for (let round = 0; round < RELEASE_ROUNDS && this.scheduled.hasDue(watermark); round++) {
+      for (const timer of this.bestFirst(this.scheduled.takeDue(watermark))) {
+        const held = timer.payload;
+        if (this.options.issued.has(timer.id, held.candidate.time)) {
+          results.push({ outcome: 'suppressed', notificationId: timer.id, reason: 'duplicate', reasons: [] });
+          continue;
+        }
+        results.push(this.run(held.candidate, timer.id, timer.due, held.ingestedAt, held));
       }
-      results.push(this.run(held.candidate, timer.id, timer.due, held.ingestedAt, held));
     }
     return results;
   }
@@ -330,6 +341,7 @@ export class DecisionEngine {
         ingestedAt,
       };
       if (verdict.reservedChannel !== undefined) send.reservedChannel = verdict.reservedChannel;
+      if (verdict.timed === true) send.timed = true;
       if (held?.excludedChannels !== undefined) send.excludedChannels = held.excludedChannels;
       this.scheduled.schedule(id, verdict.defer, send);
       this.log.append(candidate.userId, { at: now, notificationId: id, type: candidate.type, outcome: 'deferred', reason: verdict.reason, until: verdict.defer, reasons: context.reasons });

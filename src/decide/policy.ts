@@ -30,11 +30,17 @@ export interface PolicyContext {
 export type RuleVerdict =
   | undefined
   | { suppress: string }
-  | { defer: number; reason: string; reservedChannel?: Channel };
+  | { defer: number; reason: string; reservedChannel?: Channel; timed?: boolean };
 
 export interface PolicyRule {
   readonly name: string;
   apply(context: PolicyContext): RuleVerdict;
+  /**
+   * Timing rules only: when to release a message that an earlier rule holds until `earliest` at
+   * the soonest (quiet hours), so that it waits on one durable timer instead of being released
+   * at `earliest` only to be held again. Undefined: the rule does not time this message.
+   */
+  retime?(context: PolicyContext, earliest: number): number | undefined;
 }
 
 /** Suppression and deferral reasons, as counted in metrics (a fixed set: metric labels). */
@@ -72,4 +78,9 @@ export const DEFERRAL_REASONS = ['quiet_hours', 'send_time', 'rate_limit', 'prop
  */
 export function releasedFromTimingHold(context: PolicyContext): boolean {
   return context.released !== undefined && context.released.reason !== 'propensity_pending';
+}
+
+/** Holds a later timing rule may time (`PolicyRule.retime`): the night's. */
+export function retimable(reason: string): boolean {
+  return reason === 'quiet_hours';
 }

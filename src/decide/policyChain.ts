@@ -10,7 +10,7 @@ import type { ChannelEngagement } from '../../state/channelEngagement.js';
 import { channelChoiceRule } from './channelChoice.js';
 import { consentRule } from './consentRule.js';
 import { capsRule } from './frequencyCaps.js';
-import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import { retimable, type PolicyContext, type PolicyRule, type RuleVerdict } from './policy.js';
 import { quietHoursRule } from './quietHours.js';
 import { rateLimitRule, type ChannelRateLimits } from './rateLimit.js';
 import { sendTimeRule, type HourScoresMemo } from './sendTime.js';
@@ -34,7 +34,7 @@ export interface PolicyState {
   budget?: { scheduled: ScheduledSends; value: MessageValue };
 }
 
-export type ChainVerdict = { suppress: string } | { defer: number; reason: string; reservedChannel?: PolicyContext['channels'][number] } | { send: true };
+export type ChainVerdict = { suppress: string } | { defer: number; reason: string; reservedChannel?: PolicyContext['channels'][number]; timed?: boolean } | { send: true };
 
 export class PolicyChain {
   readonly rules: readonly PolicyRule[];
@@ -53,12 +53,27 @@ export class PolicyChain {
     this.rules = state.learning !== undefined ? state.learning.adaptRules(rules, (totals) => capsRule(config.caps, state.caps, totals), config.caps.total) : rules;
   }
 
-  /** Runs the rules in order; the first that suppresses or holds decides. */
+  /**
+   * Runs the rules in order; the first that suppresses or holds decides. A night hold is timed by
+   * the timing rule after it (best send time) at once: one timer, released once.
+   */
   apply(context: PolicyContext): ChainVerdict {
-    for (const rule of this.rules) {
-      const verdict: RuleVerdict = rule.apply(context);
-      if (verdict !== undefined) return verdict;
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const verdict: RuleVerdict = rules[i].apply(context);
+      if (verdict === undefined) continue;
+      if ('defer' in verdict && retimable(verdict.reason)) return this.timed(context, verdict, i + 1);
+      return verdict;
     }
     return { send: true };
+  }
+
+  private timed(context: PolicyContext, verdict: Extract<RuleVerdict, { defer: number }>, from: number): ChainVerdict {
+    for (let i = from; i < this.rules.length; i++) {
+      const rule = this.rules[i];
+      const due = rule.retime?.(context, verdict.defer);
+      if (due !== undefined) return { ...verdict, defer: due, timed: true };
+    }
+    return verdict;
   }
 }

@@ -170,9 +170,11 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, sc
   return {
     name: 'send_time',
     apply(context: PolicyContext): RuleVerdict {
-      // A message held by quiet hours is timed at its release (else everything the night brings goes
-      // out at the window's end, whatever the user's hours); one it held already, or a rate-limit slot, goes.
-      if (context.candidate.priority !== 'marketing' || (releasedFromTimingHold(context) && context.released?.reason !== 'quiet_hours')) return undefined;
+      // A message held by quiet hours was timed when it was held (`retime`), unless the rule had no
+      // say then (an experiment arm without send time, a message held before timing was joined);
+      // one it held already, or a rate-limit slot, goes.
+      const released = context.released;
+      if (context.candidate.priority !== 'marketing' || (releasedFromTimingHold(context) && (released?.reason !== 'quiet_hours' || released.timed === true))) return undefined;
       const scores = scoresOf.of(context.candidate.userId);
       if (!scores.informative()) {
         context.reasons.push('send_time: no activity signal, now');
@@ -185,6 +187,24 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, sc
       }
       context.reasons.push(`send_time: held to ${new Date(best.time).toISOString()} (score ${best.score.toFixed(4)} vs ${best.nowScore.toFixed(4)} now)`);
       return { defer: best.time, reason: 'send_time' };
+    },
+    // Quiet hours hold a message to the window's end; the user's best hour from then on is chosen
+    // at once (else everything the night brings goes out at the window's end, whatever the user's
+    // hours, or waits on a second timer set at the end).
+    retime(context: PolicyContext, earliest: number): number | undefined {
+      if (context.candidate.priority !== 'marketing') return undefined;
+      const scores = scoresOf.of(context.candidate.userId);
+      if (!scores.informative()) {
+        context.reasons.push('send_time: no activity signal, at the end');
+        return earliest;
+      }
+      const best = bestSendTime(scores, context.zone, earliest, context.validUntil, quiet);
+      if (best === undefined || best.time === earliest || best.score < best.nowScore * config.minLift) {
+        context.reasons.push(`send_time: at the end (score ${best?.nowScore.toFixed(4) ?? '-'})`);
+        return earliest;
+      }
+      context.reasons.push(`send_time: held on to ${new Date(best.time).toISOString()} (score ${best.score.toFixed(4)} vs ${best.nowScore.toFixed(4)} at the end)`);
+      return best.time;
     },
   };
 }

@@ -190,15 +190,17 @@ export class FeedbackLearning {
   }
 
   private sendTimePerArm(rule: PolicyRule): PolicyRule {
-    return {
-      name: rule.name,
-      apply: (context) => {
-        for (const arm of this.arms(context.candidate.userId).values()) {
-          if (arm.sendTime === false) return undefined;
-        }
-        return rule.apply(context);
-      },
+    const timesFor = (userId: string) => {
+      for (const arm of this.arms(userId).values()) if (arm.sendTime === false) return false;
+      return true;
     };
+    const adapted: PolicyRule = {
+      name: rule.name,
+      apply: (context) => (timesFor(context.candidate.userId) ? rule.apply(context) : undefined),
+    };
+    const retime = rule.retime;
+    if (retime !== undefined) adapted.retime = (context, earliest) => (timesFor(context.candidate.userId) ? retime.call(rule, context, earliest) : undefined);
+    return adapted;
   }
 
   /**

@@ -180,13 +180,30 @@ describe('policy rules', () => {
       expect(h.decide({ time: NOON_SH + MINUTE })).toMatchObject({ outcome: 'deferred', reason: 'send_time', until: Date.parse('2026-11-02T13:00:00Z') });
     });
 
-    it('times a message the night held at its release: the user hour, not the end of quiet hours', () => {
+    it('times a message the night holds at once: the user hour, not the end of quiet hours, on one timer', () => {
       h = new EngineHarness({ policy: { rateLimit: { enabled: false } } }, { activityByHourOfWeek: () => activeAt(24 + 20) });
       h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
-      // Monday 23:00 Shanghai: held to 08:00 Tuesday, then to the user's 20:00 Tuesday.
-      expect(h.decide({ time: Date.parse('2026-11-02T15:00:00Z') })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours', until: Date.parse('2026-11-03T00:00:00Z') });
-      expect(h.release(Date.parse('2026-11-03T00:00:00Z'))).toMatchObject([{ outcome: 'deferred', reason: 'send_time', until: Date.parse('2026-11-03T12:00:00Z') }]);
+      // Monday 23:00 Shanghai: held past 08:00 Tuesday to the user's 20:00 Tuesday.
+      const held = h.decide({ time: Date.parse('2026-11-02T15:00:00Z') });
+      expect(held).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours', until: Date.parse('2026-11-03T12:00:00Z') });
+      expect(held.reasons).toContainEqual(expect.stringMatching(/^send_time: held on to 2026-11-03T12:00:00.000Z \(score /));
+      expect(h.release(Date.parse('2026-11-03T00:00:00Z'))).toEqual([]);
+      // Released at the user's hour, it goes: send time had its say when it was held.
       expect(h.release(Date.parse('2026-11-03T12:00:00Z')).map(outcomeOf)).toEqual(['queued:push']);
+    });
+
+    it('holds a night message to the end of quiet hours when the user has no hour that beats it', () => {
+      h = new EngineHarness({ policy: { rateLimit: { enabled: false } } }, { activityByHourOfWeek: () => activeAt(24 + 8) });
+      h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
+      expect(h.decide({ time: Date.parse('2026-11-02T15:00:00Z') })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours', until: Date.parse('2026-11-03T00:00:00Z') });
+      expect(h.release(Date.parse('2026-11-03T00:00:00Z')).map(outcomeOf)).toEqual(['queued:push']);
+    });
+
+    it('times a night hold at its release when an experiment arm turns send time off', () => {
+      h = new EngineHarness({ policy: { rateLimit: { enabled: false } }, experiments: [{ name: 'timing', salt: 's', arms: [{ name: 'a', sendTime: false }, { name: 'b', sendTime: false }] }] }, { activityByHourOfWeek: () => activeAt(24 + 20) });
+      h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
+      expect(h.decide({ time: Date.parse('2026-11-02T15:00:00Z') })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours', until: Date.parse('2026-11-03T00:00:00Z') });
+      expect(h.release(Date.parse('2026-11-03T00:00:00Z')).map(outcomeOf)).toEqual(['queued:push']);
     });
 
     it('never schedules inside quiet hours', () => {
@@ -244,6 +261,18 @@ describe('policy rules', () => {
       expect(outcomeOf(h.decide({ userId: 'd', time: t, priority: 'transactional' }))).toBe('queued:push');
       // The held one goes out at its slot without queueing again for a token.
       expect(h.release(t + 1000).map(outcomeOf)).toEqual(['queued:push']);
+    });
+
+    it('sends a released message whose rate-limit slot the watermark has passed in the same release, not the next batch', () => {
+      h = new EngineHarness({ policy: { sendTime: { enabled: false }, caps: { enabled: false }, rateLimit: { push: { perSecond: 1, burst: 1 } } } });
+      for (const id of ['a', 'b']) h.user(id, { channels: { pushToken: 't' }, timeZone: 'Asia/Shanghai' });
+      // Both arrive in quiet hours and are held to 08:00; at 08:00 the bucket has one token.
+      const night = Date.parse('2026-11-02T15:00:00Z');
+      expect(h.decide({ userId: 'a', time: night })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
+      expect(h.decide({ userId: 'b', time: night })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
+      const released = h.release(Date.parse('2026-11-03T00:00:05Z'));
+      expect(released.map((result) => (result.outcome === 'deferred' ? `deferred:${result.reason}` : outcomeOf(result)))).toEqual(['queued:push', 'deferred:rate_limit', 'queued:push']);
+      expect(h.engine.scheduled.pending()).toBe(0);
     });
   });
 

@@ -57,6 +57,24 @@ describe('ScheduledSends', () => {
     expect(ids(store.transaction(() => scheduled.takeDue(3_000)))).toEqual(['a1']);
   });
 
+  it('writes nothing for a send held and released in the same transaction, and the rest at its end', () => {
+    const store = temp.store;
+    const scheduled = new ScheduledSends(store);
+    const byDue = store.database<unknown[], ScheduledSend>('policy:scheduled-sends');
+    store.transaction(() => {
+      scheduled.schedule('soon', 1_500, send('u1', 1_000));
+      scheduled.schedule('later', 9_000, send('u1', 1_000));
+      expect(ids(scheduled.forUser('u1'))).toEqual(['soon', 'later']);
+      expect(scheduled.hasDue(1_500)).toBe(true);
+      expect(ids(scheduled.takeDue(2_000))).toEqual(['soon']);
+      expect(scheduled.hasDue(2_000)).toBe(false);
+      // Inside the transaction, nothing was written yet: 'soon' never is.
+      expect(byDue.getCount()).toBe(0);
+    });
+    expect([...byDue.getKeys()]).toEqual([[9_000, 'later', 'u1']]);
+    expect(ids(new ScheduledSends(store).forUser('u1'))).toEqual(['later']);
+  });
+
   it('reads, finds and releases the sends of a store written with a separate by-user index', () => {
     const store = temp.store;
     const byDue = store.database<unknown[], ScheduledSend>('policy:scheduled-sends');
