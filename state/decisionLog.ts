@@ -5,10 +5,11 @@
 // Decisions are on the hot path and the log is read only by `inspect`, so it is kept the way a
 // log-structured store keeps an append-only log: the entries of a batch are held in memory and
 // written at its end as ONE record, beside a Bloom filter of the users in it. The record is JSON:
-// the batch's distinct reason texts once, then the entries as tuples naming their reasons by
-// number. Most reasons repeat across a batch ("consent: marketing ok", "rate_limit: ok"); written
-// out in full they made a record of 440 KB per 1,000 decisions, this about half of that. (It saves
-// disk, not time: looking each text up costs about what writing it out did.) A lookup by user
+// the batch's distinct reason texts and templates once, then the entries as tuples naming their
+// reasons by number (a templated reason as [number, ...its values], src/decide/reasons.ts): the
+// text is made when `inspect` reads it. Most reasons repeat across a batch ("consent: marketing
+// ok", "rate_limit: ok"); written out in full they made a record of 440 KB per 1,000 decisions,
+// and formatting them on the hot path cost a tenth of the decide bench. A lookup by user
 // walks the records newest first and decodes only those whose filter may hold the user. Keys are
 // [generation, sequence] with generation = event time / retention; whole generations older than
 // the previous one are dropped as event time moves on, so each entry is kept between one and two
@@ -18,6 +19,7 @@ import type { Database } from 'lmdb';
 import type { Channel } from '../src/events/types.js';
 import { buildBloomFilter, mayContain } from '../src/hash/bloomFilter.js';
 import { Generations } from './generations.js';
+import { reasonText, type Reason } from '../src/decide/reasons.js';
 import type { StateStore } from './stateStore.js';
 
 export interface DecisionLogEntry {
@@ -34,12 +36,15 @@ export interface DecisionLogEntry {
   /** For delivery outcomes: the wall-clock time of the outcome. */
   deliveredAt?: number;
   /** What each policy rule said, in order. */
-  reasons?: string[];
+  reasons?: readonly Reason[];
 }
+
+/** An entry as read back, its reasons as text. */
+export type DecisionLogRecord = Omit<DecisionLogEntry, 'reasons'> & { reasons?: string[] };
 
 type RecordKey = [generation: number, sequence: number];
 /** [userId, at, notificationId, type, outcome, channel, reason, until, deliveredAt, reasons]; absent fields null. */
-type StoredEntry = [string, number, string, string, DecisionLogEntry['outcome'], Channel | null, string | null, number | null, number | null, string[] | null];
+type StoredEntry = [string, number, string, string, DecisionLogEntry['outcome'], Channel | null, string | null, number | null, number | null, readonly Reason[] | null];
 
 function toStored(userId: string, entry: DecisionLogEntry): StoredEntry {
   return [
@@ -56,27 +61,40 @@ function toStored(userId: string, entry: DecisionLogEntry): StoredEntry {
   ];
 }
 
-/** A record as written: the distinct reasons, and entries whose reasons are indexes into them. */
+/**
+ * A record as written: the distinct reason texts and templates, and entries whose reasons are
+ * indexes into them (`[index, ...values]` for a templated one).
+ */
 interface StoredBatch {
   reasons: string[];
-  entries: Array<[...head: StoredHead, reasons: number[] | null]>;
+  entries: Array<[...head: StoredHead, reasons: StoredReason[] | null]>;
 }
+type StoredReason = number | [number, ...Array<number | string>];
 type StoredHead = [string, number, string, string, DecisionLogEntry['outcome'], Channel | null, string | null, number | null, number | null];
 
 function toBatch(entries: StoredEntry[]): StoredBatch {
   const reasons: string[] = [];
   const indexOf = new Map<string, number>();
-  const stored = entries.map(([user, at, id, type, outcome, channel, reason, until, deliveredAt, texts]): StoredBatch['entries'][number] => {
-    let indexes: number[] | null = null;
-    if (texts !== null) {
+  const intern = (text: string) => {
+    let index = indexOf.get(text);
+    if (index === undefined) {
+      index = reasons.push(text) - 1;
+      indexOf.set(text, index);
+    }
+    return index;
+  };
+  const stored = entries.map(([user, at, id, type, outcome, channel, reason, until, deliveredAt, notes]): StoredBatch['entries'][number] => {
+    let indexes: StoredReason[] | null = null;
+    if (notes !== null) {
       indexes = [];
-      for (const text of texts) {
-        let index = indexOf.get(text);
-        if (index === undefined) {
-          index = reasons.push(text) - 1;
-          indexOf.set(text, index);
+      for (const note of notes) {
+        if (typeof note === 'string') {
+          indexes.push(intern(note));
+          continue;
         }
-        indexes.push(index);
+        const templated: [number, ...Array<number | string>] = [intern(note[0])];
+        for (let i = 1; i < note.length; i++) templated.push(note[i]);
+        indexes.push(templated);
       }
     }
     return [user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes];
@@ -89,18 +107,19 @@ function fromBatch(record: string): StoredEntry[] {
   const parsed = JSON.parse(record) as StoredEntry[] | StoredBatch;
   if (Array.isArray(parsed)) return parsed;
   const { reasons, entries } = parsed;
+  const noteOf = (stored: StoredReason): Reason => (typeof stored === 'number' ? reasons[stored] : [reasons[stored[0]], ...stored.slice(1)]);
   return entries.map(([user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes]) => [
-    user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes === null ? null : indexes.map((index) => reasons[index]),
+    user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes === null ? null : indexes.map(noteOf),
   ]);
 }
 
-function fromStored([, at, notificationId, type, outcome, channel, reason, until, deliveredAt, reasons]: StoredEntry): DecisionLogEntry {
-  const entry: DecisionLogEntry = { at, notificationId, type, outcome };
+function fromStored([, at, notificationId, type, outcome, channel, reason, until, deliveredAt, reasons]: StoredEntry): DecisionLogRecord {
+  const entry: DecisionLogRecord = { at, notificationId, type, outcome };
   if (channel !== null) entry.channel = channel;
   if (reason !== null) entry.reason = reason;
   if (until !== null) entry.until = until;
   if (deliveredAt !== null) entry.deliveredAt = deliveredAt;
-  if (reasons !== null) entry.reasons = reasons;
+  if (reasons !== null) entry.reasons = reasons.map(reasonText);
   return entry;
 }
 
@@ -148,8 +167,8 @@ export class DecisionLog {
   }
 
   /** The user's entries, newest first, at most `limit` (the open batch's included). */
-  recent(userId: string, limit = 20): DecisionLogEntry[] {
-    const found: DecisionLogEntry[] = [];
+  recent(userId: string, limit = 20): DecisionLogRecord[] {
+    const found: DecisionLogRecord[] = [];
     const collect = (entries: StoredEntry[]) => {
       for (let i = entries.length - 1; i >= 0 && found.length < limit; i--) if (entries[i][0] === userId) found.push(fromStored(entries[i]));
     };

@@ -66,7 +66,7 @@ export function channelChoiceRule(config: ChannelsConfig, engagement: ChannelEng
         open.sort((a, b) => key.get(b)! - key.get(a)!);
       }
       context.channels = open;
-      context.reasons.push(`channel: ${open.join('>')}${excluded.length > 0 ? ` (failed: ${excluded.join(',')})` : ''}`);
+      context.reasons.push(excluded.length > 0 ? ['channel: {} (failed: {})', open.join('>'), excluded.join(',')] : ['channel: {}', open.join('>')]);
       return undefined;
     },
   };

@@ -4,7 +4,10 @@
 // consent to the platform's default channels (`policy.unknownUsers.channels`).
 
 import type { Channel } from '../events/types.js';
-import type { PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+import type { Category, PolicyContext, PolicyRule, RuleVerdict } from './policy.js';
+
+/** The note of a category consented to, the same string every time (see reasons.ts). */
+const CONSENT_OK: Record<Category, string> = { marketing: 'consent: marketing ok', transactional: 'consent: transactional ok' };
 
 /**
  * Suppresses a category the user refused and closes the channels they refused.
@@ -29,7 +32,7 @@ export function consentRule(): PolicyRule {
         return false;
       });
       if (context.channels.length === 0) return { suppress: 'no_consented_channel' };
-      context.reasons.push(refused.length > 0 ? `consent: ${category} ok, refused ${refused.join(',')}` : `consent: ${category} ok`);
+      context.reasons.push(refused.length > 0 ? ['consent: {} ok, refused {}', category, refused.join(',')] : CONSENT_OK[category]);
       return undefined;
     },
   };

@@ -24,6 +24,7 @@ import { ScheduledSends, type HeldSend, type ScheduledSend } from '../../state/s
 import { addressOf, preferenceOrder, unknownUserChannels } from './channelChoice.js';
 import { countDispatch } from './frequencyCaps.js';
 import type { PolicyContext } from './policy.js';
+import type { Reason } from './reasons.js';
 import { PolicyChain } from './policyChain.js';
 import { ChannelRateLimits } from './rateLimit.js';
 import { NO_SIGNALS, type SendTimeSignals } from './sendTimeSignals.js';
@@ -74,10 +75,11 @@ export function notificationOf(
   };
 }
 
+/** `reasons`: each rule's note, as text with `reasonTexts` (reasons.ts). */
 export type DecisionResult =
-  | { outcome: 'queued'; notification: Notification; reasons: string[] }
-  | { outcome: 'deferred'; notificationId: string; reason: string; until: number; reasons: string[] }
-  | { outcome: 'suppressed'; notificationId: string; reason: string; reasons: string[] };
+  | { outcome: 'queued'; notification: Notification; reasons: Reason[] }
+  | { outcome: 'deferred'; notificationId: string; reason: string; until: number; reasons: Reason[] }
+  | { outcome: 'suppressed'; notificationId: string; reason: string; reasons: Reason[] };
 
 /** The set of notification ids already queued (the runtime's), to never queue one twice. */
 export interface IssuedIds {
@@ -328,7 +330,7 @@ export class DecisionEngine {
       validUntil: held?.validUntil ?? this.validUntil(candidate),
       released: held,
       channels: preferenceOrder(candidate.type, candidate.channel, this.config.policy.channels, this.config.defaults.channels),
-      reasons: held !== undefined ? [`released: ${held.reason} hold from ${new Date(held.heldAt).toISOString()}`] : [],
+      reasons: held !== undefined ? [['released: {} hold from {t}', held.reason, held.heldAt]] : [],
     };
     const verdict = this.chain.apply(context);
     if ('suppress' in verdict) return this.suppressed(candidate, id, now, verdict.suppress, context.reasons);
@@ -378,7 +380,7 @@ export class DecisionEngine {
     return { outcome: 'queued', notification, reasons: context.reasons };
   }
 
-  private suppressed(candidate: NotificationCandidate, id: string, now: number, reason: string, reasons: string[]): DecisionResult {
+  private suppressed(candidate: NotificationCandidate, id: string, now: number, reason: string, reasons: Reason[]): DecisionResult {
     this.log.append(candidate.userId, { at: now, notificationId: id, type: candidate.type, outcome: 'suppressed', reason, reasons });
     return { outcome: 'suppressed', notificationId: id, reason, reasons };
   }

@@ -60,9 +60,11 @@ export function capsRule(
       });
       if (context.channels.length === 0) return { suppress: `${prefix}${firstClosed ?? 'cap_channel_daily'}` };
       const channel = context.channels[0];
-      context.reasons.push(
-        `caps: ${channel} ${counts.day.byChannel[channel] ?? 0}/${config[channel].daily} today, ${counts.week.byChannel[channel] ?? 0}/${config[channel].weekly} this week; all ${counts.day.total}/${total.daily}, ${counts.week.total}/${total.weekly}`,
-      );
+      context.reasons.push([
+        'caps: {} {}/{} today, {}/{} this week; all {}/{}, {}/{}',
+        channel, counts.day.byChannel[channel] ?? 0, config[channel].daily, counts.week.byChannel[channel] ?? 0, config[channel].weekly,
+        counts.day.total, total.daily, counts.week.total, total.weekly,
+      ]);
       return undefined;
     },
   };

@@ -6,6 +6,7 @@ import type { Channel } from '../events/types.js';
 import type { NotificationCandidate } from '../runtime/pipeline.js';
 import type { UserSettings } from '../../state/userStore.js';
 import type { ScheduledSend } from '../../state/scheduledSends.js';
+import type { Reason } from './reasons.js';
 
 export type Category = NotificationCandidate['priority'];
 
@@ -23,8 +24,8 @@ export interface PolicyContext {
   readonly released?: ScheduledSend;
   /** Channels still open, best first; rules narrow and reorder this. */
   channels: Channel[];
-  /** One short note per rule, for `inspect` and the decision log. */
-  readonly reasons: string[];
+  /** One short note per rule, for `inspect` and the decision log: text made when read (reasons.ts). */
+  readonly reasons: Reason[];
 }
 
 export type RuleVerdict =

@@ -51,18 +51,18 @@ export function propensityGateRule(config: PropensityConfig, propensityOf: (user
       }
       const { probability, asOf } = reading;
       if (now - asOf > HORIZON_MS) {
-        context.reasons.push(`propensity: ${probability.toFixed(3)} as of ${new Date(asOf).toISOString()} is past its 24 h horizon, sent`);
+        context.reasons.push(['propensity: {3} as of {t} is past its 24 h horizon, sent', probability, asOf]);
         return undefined;
       }
       if (probability >= config.minPurchaseProbability) {
-        context.reasons.push(`propensity: ${probability.toFixed(3)}`);
+        context.reasons.push(['propensity: {3}', probability]);
         return undefined;
       }
       if (propensityHoldoutDraw(candidate.userId) < config.holdoutShare) {
-        context.reasons.push(`propensity: ${probability.toFixed(3)} < ${config.minPurchaseProbability}, holdout: sent`);
+        context.reasons.push(['propensity: {3} < {}, holdout: sent', probability, config.minPurchaseProbability]);
         return undefined;
       }
-      context.reasons.push(`propensity: ${probability.toFixed(3)} < ${config.minPurchaseProbability}`);
+      context.reasons.push(['propensity: {3} < {}', probability, config.minPurchaseProbability]);
       return { suppress: 'low_propensity' };
     },
   };

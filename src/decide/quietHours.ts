@@ -49,7 +49,7 @@ export function quietHoursRule(config: QuietHoursConfig): PolicyRule {
         return undefined;
       }
       if (end > context.validUntil) return { suppress: 'quiet_hours_expired' };
-      context.reasons.push(`quiet_hours: held to ${new Date(end).toISOString()}`);
+      context.reasons.push(['quiet_hours: held to {t}', end]);
       return { defer: end, reason: 'quiet_hours' };
     },
   };

@@ -78,7 +78,7 @@ export function rateLimitRule(limits: ChannelRateLimits): PolicyRule {
       }
       if (free > context.validUntil) return { suppress: 'rate_limited' };
       bucket.take(context.now);
-      context.reasons.push(`rate_limit: slot at ${new Date(free).toISOString()}`);
+      context.reasons.push(['rate_limit: slot at {t}', free]);
       return { defer: free, reason: 'rate_limit', reservedChannel: channel };
     },
   };

@@ -182,10 +182,10 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, sc
       }
       const best = bestSendTime(scores, context.zone, context.now, context.validUntil, quiet);
       if (best === undefined || best.time === context.now || best.score < best.nowScore * config.minLift) {
-        context.reasons.push(`send_time: now (score ${best?.nowScore.toFixed(4) ?? '-'})`);
+        context.reasons.push(best === undefined ? 'send_time: now (score -)' : ['send_time: now (score {4})', best.nowScore]);
         return undefined;
       }
-      context.reasons.push(`send_time: held to ${new Date(best.time).toISOString()} (score ${best.score.toFixed(4)} vs ${best.nowScore.toFixed(4)} now)`);
+      context.reasons.push(['send_time: held to {t} (score {4} vs {4} now)', best.time, best.score, best.nowScore]);
       return { defer: best.time, reason: 'send_time' };
     },
     // Quiet hours hold a message to the window's end; the user's best hour from then on is chosen
@@ -200,10 +200,10 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, sc
       }
       const best = bestSendTime(scores, context.zone, earliest, context.validUntil, quiet);
       if (best === undefined || best.time === earliest || best.score < best.nowScore * config.minLift) {
-        context.reasons.push(`send_time: at the end (score ${best?.nowScore.toFixed(4) ?? '-'})`);
+        context.reasons.push(best === undefined ? 'send_time: at the end (score -)' : ['send_time: at the end (score {4})', best.nowScore]);
         return earliest;
       }
-      context.reasons.push(`send_time: held on to ${new Date(best.time).toISOString()} (score ${best.score.toFixed(4)} vs ${best.nowScore.toFixed(4)} at the end)`);
+      context.reasons.push(['send_time: held on to {t} (score {4} vs {4} at the end)', best.time, best.score, best.nowScore]);
       return best.time;
     },
   };

@@ -137,13 +137,13 @@ export function valueBudgetRule(config: BudgetConfig, state: { caps: CapCounters
       const channel = context.channels[0];
       const value = state.value.of(candidate, zone, now, channel);
       if (value < config.minValue) {
-        context.reasons.push(`budget: value ${value.toFixed(4)} < ${config.minValue}`);
+        context.reasons.push(['budget: value {4} < {}', value, config.minValue]);
         return { suppress: 'low_value' };
       }
       const { day, week } = capPeriods(zone, now);
       const used = state.caps.get(candidate.userId, day, week).day.total;
       if (used >= config.daily) {
-        context.reasons.push(`budget: ${used}/${config.daily} used today`);
+        context.reasons.push(['budget: {}/{} used today', used, config.daily]);
         return { suppress: 'budget_spent' };
       }
       let better = 0;
@@ -154,10 +154,10 @@ export function valueBudgetRule(config: BudgetConfig, state: { caps: CapCounters
         if (state.value.of(other, zone, held.due, held.payload.reservedChannel ?? channel) > value) better++;
       }
       if (used + better >= config.daily) {
-        context.reasons.push(`budget: value ${value.toFixed(4)}, ${used} used and ${better} better held today of ${config.daily}`);
+        context.reasons.push(['budget: value {4}, {} used and {} better held today of {}', value, used, better, config.daily]);
         return { suppress: 'budget_outranked' };
       }
-      context.reasons.push(`budget: value ${value.toFixed(4)}, ${used} used, ${better} better held, of ${config.daily}`);
+      context.reasons.push(['budget: value {4}, {} used, {} better held, of {}', value, used, better, config.daily]);
       return undefined;
     },
   };

@@ -136,7 +136,7 @@ export class FeedbackLearning {
           withheld ??= `${experiment.name}/${arm.name}`;
         }
         if (withheld === undefined) return undefined;
-        context.reasons.push(`experiment: holdout ${withheld}`);
+        context.reasons.push(['experiment: holdout {}', withheld]);
         return { suppress: 'holdout' };
       },
     };
@@ -158,7 +158,7 @@ export class FeedbackLearning {
         const gate = intent.has(candidate.type) ? intentGateAbove : gateAbove;
         const score = this.fatigue(candidate.userId, context.now);
         if (score < gate) return undefined;
-        context.reasons.push(`fatigue: ${score.toFixed(2)} >= ${gate}`);
+        context.reasons.push(['fatigue: {2} >= {}', score, gate]);
         return { suppress: 'fatigued' };
       },
     };
@@ -174,7 +174,7 @@ export class FeedbackLearning {
     const { fatigue } = this.config.learning;
     if (!fatigue.enabled || fatigue.intentTypes.includes(context.candidate.type)) return { daily, weekly };
     const score = this.fatigue(context.candidate.userId, context.now);
-    if (score > 0) context.reasons.push(`fatigue: ${score.toFixed(2)}`);
+    if (score > 0) context.reasons.push(['fatigue: {2}', score]);
     return {
       daily: Math.min(daily, Math.max(fatigue.minDaily, Math.round(daily * (1 - score)))),
       weekly: Math.min(weekly, Math.max(fatigue.minWeekly, Math.round(weekly * (1 - score)))),

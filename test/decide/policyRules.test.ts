@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHarness, HOUR, MINUTE, REACHABLE, outcomeOf } from './engineHarness.js';
 import { HOURS_PER_WEEK } from '../../state/platformActivity.js';
+import { reasonTexts } from '../../src/decide/reasons.js';
 
 // Monday 2026-11-02 12:00 in Shanghai (04:00Z): outside quiet hours.
 const NOON_SH = Date.parse('2026-11-02T04:00:00Z');
@@ -186,7 +187,7 @@ describe('policy rules', () => {
       // Monday 23:00 Shanghai: held past 08:00 Tuesday to the user's 20:00 Tuesday.
       const held = h.decide({ time: Date.parse('2026-11-02T15:00:00Z') });
       expect(held).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours', until: Date.parse('2026-11-03T12:00:00Z') });
-      expect(held.reasons).toContainEqual(expect.stringMatching(/^send_time: held on to 2026-11-03T12:00:00.000Z \(score /));
+      expect(reasonTexts(held.reasons)).toContainEqual(expect.stringMatching(/^send_time: held on to 2026-11-03T12:00:00.000Z \(score /));
       expect(h.release(Date.parse('2026-11-03T00:00:00Z'))).toEqual([]);
       // Released at the user's hour, it goes: send time had its say when it was held.
       expect(h.release(Date.parse('2026-11-03T12:00:00Z')).map(outcomeOf)).toEqual(['queued:push']);

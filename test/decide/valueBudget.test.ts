@@ -6,6 +6,7 @@ import { EngineHarness, HOUR, MINUTE, REACHABLE, outcomeOf } from './engineHarne
 import { SUPPRESSION_REASONS } from '../../src/decide/policy.js';
 import { HOURS_PER_WEEK } from '../../state/platformActivity.js';
 import type { NotificationCandidate } from '../../src/runtime/pipeline.js';
+import { reasonText } from '../../src/decide/reasons.js';
 
 // Monday 2026-11-02 12:00 in Shanghai (04:00Z).
 const NOON_SH = Date.parse('2026-11-02T04:00:00Z');
@@ -49,7 +50,7 @@ describe('value-aware daily budget', () => {
     hold('u2', 'evening', NOON_SH + 6 * HOUR);
     const dropped = h.decide({ time: NOON_SH, ...digest, userId: 'u2' });
     expect(dropped).toMatchObject({ outcome: 'suppressed', reason: 'budget_outranked' });
-    expect(dropped.reasons.at(-1)).toMatch(/^budget: value [\d.]+, 0 used and 1 better held today of 1$/);
+    expect(reasonText(dropped.reasons.at(-1)!)).toMatch(/^budget: value [\d.]+, 0 used and 1 better held today of 1$/);
     // The evening's better message then goes.
     expect(h.release(NOON_SH + 6 * HOUR).map(outcomeOf)).toEqual(['queued:push']);
     expect(h.release(NOON_SH + 24 * HOUR).map(outcomeOf)).toEqual(['queued:push']);
@@ -72,7 +73,7 @@ describe('value-aware daily budget', () => {
     h.user('u1', { ...REACHABLE, timeZone: 'Asia/Shanghai' });
     const result = h.decide({ time: NOON_SH, ...digest });
     expect(result).toMatchObject({ outcome: 'suppressed', reason: 'low_value' });
-    expect(result.reasons.at(-1)).toMatch(/^budget: value [\d.]+ < 0.5$/);
+    expect(reasonText(result.reasons.at(-1)!)).toMatch(/^budget: value [\d.]+ < 0.5$/);
     for (const reason of ['low_value', 'budget_spent', 'budget_outranked']) expect(SUPPRESSION_REASONS).toContain(reason);
     // The decision log keeps the reason, as `inspect user` shows it.
     expect(h.engine.log.recent('u1', 10).map((entry) => entry.reason)).toContain('low_value');

@@ -52,6 +52,26 @@ describe('DecisionLog', () => {
     expect(log.recent('u1')).toEqual([full]);
   });
 
+  it('writes templated reasons with their values and reads them back as text, after a reopen', async () => {
+    const { dir, store, log } = open();
+    const held: DecisionLogEntry = {
+      at: 5, notificationId: 'n1', type: 'abandoned_cart', outcome: 'deferred', reason: 'send_time', until: 99,
+      reasons: ['consent: marketing ok', ['channel: {}', 'push>email'], ['send_time: held to {t} (score {4} vs {4} now)', Date.parse('2026-11-03T12:00:00Z'), 0.123456, 0.05]],
+    };
+    const texts = ['consent: marketing ok', 'channel: push>email', 'send_time: held to 2026-11-03T12:00:00.000Z (score 0.1235 vs 0.0500 now)'];
+    store.transaction(() => log.append('u1', held));
+    expect(log.recent('u1')[0].reasons).toEqual(texts);
+    store.transaction(() => {
+      log.append('u2', { ...held, notificationId: 'n2', reasons: [['channel: {}', 'sms'], 'consent: marketing ok'] });
+      log.flush();
+    });
+    await store.close();
+    stores.length = 0;
+    const reopened = open(dir).log;
+    expect(reopened.recent('u1')[0].reasons).toEqual(texts);
+    expect(reopened.recent('u2')[0].reasons).toEqual(['channel: sms', 'consent: marketing ok']);
+  });
+
   it('reads the records of stores written before, whose entries carry their reason texts', () => {
     const { store, log } = open();
     const records = store.database<[number, number], string>('policy:decision-batches', { encoding: 'string' });
