@@ -178,7 +178,7 @@ export class DecisionEngine {
           results.push({ outcome: 'suppressed', notificationId: timer.id, reason: 'duplicate', reasons: [] });
           continue;
         }
-        results.push(this.run(held.candidate, timer.id, timer.due, held.ingestedAt, held));
+        results.push(this.run(held.candidate, timer.id, timer.due, held.ingestedAt, held, watermark));
       }
     }
     return results;
@@ -318,7 +318,7 @@ export class DecisionEngine {
     return candidate.time + this.config.policy.sendTime.validityHours * HOUR_MS;
   }
 
-  private run(candidate: NotificationCandidate, id: string, now: number, ingestedAt: number, held: ScheduledSend | undefined): DecisionResult {
+  private run(candidate: NotificationCandidate, id: string, now: number, ingestedAt: number, held: ScheduledSend | undefined, horizon?: number): DecisionResult {
     this.hourScores.clear();
     const user = this.user(candidate.userId);
     const zone = this.zoneOf(user?.timeZone);
@@ -329,6 +329,7 @@ export class DecisionEngine {
       now,
       validUntil: held?.validUntil ?? this.validUntil(candidate),
       released: held,
+      horizon,
       channels: preferenceOrder(candidate.type, candidate.channel, this.config.policy.channels, this.config.defaults.channels),
       reasons: held !== undefined ? [['released: {} hold from {t}', held.reason, held.heldAt]] : [],
     };
@@ -349,25 +350,27 @@ export class DecisionEngine {
       this.log.append(candidate.userId, { at: now, notificationId: id, type: candidate.type, outcome: 'deferred', reason: verdict.reason, until: verdict.defer, reasons: context.reasons });
       return { outcome: 'deferred', notificationId: id, reason: verdict.reason, until: verdict.defer, reasons: context.reasons };
     }
+    // From here on, the time the message goes out: a reached rate-limit slot, or now.
+    const at = context.sendAt ?? now;
     const channel = context.channels[0];
     const locale = user?.locale ?? this.config.defaults.locale;
     const itemId = candidate.payload.itemId;
     const item = typeof itemId === 'string' ? this.item(itemId) : undefined;
     let rendered;
     try {
-      rendered = this.composer.render({ candidate, channel, locale, timeZone: zone, item, chooseVariant: (eligible) => this.learning.chooseVariant(candidate, eligible, now) });
+      rendered = this.composer.render({ candidate, channel, locale, timeZone: zone, item, chooseVariant: (eligible) => this.learning.chooseVariant(candidate, eligible, at) });
     } catch (error) {
       if (error instanceof UnknownTemplateError) return this.suppressed(candidate, id, now, 'no_template', context.reasons);
       throw error;
     }
     if (!this.options.issued.addIfAbsent(id, candidate.time)) return { outcome: 'suppressed', notificationId: id, reason: 'duplicate', reasons: context.reasons };
     if (candidate.priority === 'marketing' && this.config.policy.enabled && (this.config.policy.caps.enabled || this.config.policy.budget.enabled)) {
-      countDispatch(this.caps, candidate.userId, channel, zone, now);
+      countDispatch(this.caps, candidate.userId, channel, zone, at);
     }
     const contacts = user?.channels ?? unknownUserChannels(candidate.userId, this.config.policy.unknownUsers);
     // Fields are added to the common ones rather than spread into a new object: a spread copy of
     // a notification was about half of this function's own time in a profile.
-    const notification: Notification = notificationOf(id, candidate, channel, rendered, now, ingestedAt);
+    const notification: Notification = notificationOf(id, candidate, channel, rendered, at, ingestedAt);
     notification.variant = rendered.variant;
     notification.dedupeKey = candidate.dedupeKey;
     notification.candidateTime = candidate.time;
@@ -375,8 +378,8 @@ export class DecisionEngine {
     if (to !== undefined) notification.to = to;
     if (rendered.html !== undefined) notification.html = rendered.html;
     if (held?.excludedChannels !== undefined) notification.excludedChannels = held.excludedChannels;
-    this.learning.recordQueued(notification, now);
-    this.log.append(candidate.userId, { at: now, notificationId: id, type: candidate.type, outcome: 'queued', channel, reasons: context.reasons });
+    this.learning.recordQueued(notification, at);
+    this.log.append(candidate.userId, { at, notificationId: id, type: candidate.type, outcome: 'queued', channel, reasons: context.reasons });
     return { outcome: 'queued', notification, reasons: context.reasons };
   }
 

@@ -22,6 +22,13 @@ export interface PolicyContext {
   readonly validUntil: number;
   /** Set when a held message is released: rules that already had their say pass it. */
   readonly released?: ScheduledSend;
+  /**
+   * When held messages are released: the watermark the release runs to. A slot at or before it
+   * needs no timer (it would be released in the same pass): the message goes at the slot.
+   */
+  readonly horizon?: number;
+  /** Set by a rule that lets the message go later than `now` without a hold (a reached rate-limit slot). */
+  sendAt?: number;
   /** Channels still open, best first; rules narrow and reorder this. */
   channels: Channel[];
   /** One short note per rule, for `inspect` and the decision log: text made when read (reasons.ts). */

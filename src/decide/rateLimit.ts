@@ -2,7 +2,8 @@
 // (kept as GCRA's theoretical arrival time, so a reservation is one number). Transactional
 // messages always pass and use up capacity; marketing beyond the bucket is given the next free
 // slot and held to it (a durable timer), or dropped as `rate_limited` when that slot is past its
-// validity. Event time makes replays reproduce the same decisions; the buckets live in memory and
+// validity. A release (the 08:00 burst of the night's holds) whose slot the watermark has already
+// reached goes at that slot, without a timer that would only be released in the same pass. Event time makes replays reproduce the same decisions; the buckets live in memory and
 // start full after a restart.
 
 import type { PushflowConfig } from '../config/schema.js';
@@ -78,6 +79,11 @@ export function rateLimitRule(limits: ChannelRateLimits): PolicyRule {
       }
       if (free > context.validUntil) return { suppress: 'rate_limited' };
       bucket.take(context.now);
+      if (context.horizon !== undefined && free <= context.horizon) {
+        context.reasons.push(['rate_limit: slot at {t}, already reached', free]);
+        context.sendAt = free;
+        return undefined;
+      }
       context.reasons.push(['rate_limit: slot at {t}', free]);
       return { defer: free, reason: 'rate_limit', reservedChannel: channel };
     },

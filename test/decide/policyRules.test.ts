@@ -264,16 +264,21 @@ describe('policy rules', () => {
       expect(h.release(t + 1000).map(outcomeOf)).toEqual(['queued:push']);
     });
 
-    it('sends a released message whose rate-limit slot the watermark has passed in the same release, not the next batch', () => {
+    it('sends a released message at its rate-limit slot when the watermark has reached it, and holds one it has not', () => {
       h = new EngineHarness({ policy: { sendTime: { enabled: false }, caps: { enabled: false }, rateLimit: { push: { perSecond: 1, burst: 1 } } } });
-      for (const id of ['a', 'b']) h.user(id, { channels: { pushToken: 't' }, timeZone: 'Asia/Shanghai' });
-      // Both arrive in quiet hours and are held to 08:00; at 08:00 the bucket has one token.
+      for (const id of ['a', 'b', 'c']) h.user(id, { channels: { pushToken: 't' }, timeZone: 'Asia/Shanghai' });
+      // All arrive in quiet hours and are held to 08:00; at 08:00 the bucket has one token a second.
       const night = Date.parse('2026-11-02T15:00:00Z');
-      expect(h.decide({ userId: 'a', time: night })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
-      expect(h.decide({ userId: 'b', time: night })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
-      const released = h.release(Date.parse('2026-11-03T00:00:05Z'));
-      expect(released.map((result) => (result.outcome === 'deferred' ? `deferred:${result.reason}` : outcomeOf(result)))).toEqual(['queued:push', 'deferred:rate_limit', 'queued:push']);
-      expect(h.engine.scheduled.pending()).toBe(0);
+      const eight = Date.parse('2026-11-03T00:00:00Z');
+      for (const userId of ['a', 'b', 'c']) expect(h.decide({ userId, time: night })).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
+      const released = h.release(eight + 1_500);
+      expect(released.map((result) => (result.outcome === 'queued' ? `queued@${result.notification.decidedAt - eight}` : `${result.outcome}:${'reason' in result ? result.reason : ''}`))).toEqual([
+        'queued@0',
+        'queued@1000',
+        'deferred:rate_limit',
+      ]);
+      expect(h.engine.scheduled.pending()).toBe(1);
+      expect(h.release(eight + 2_000).map(outcomeOf)).toEqual(['queued:push']);
     });
   });
 
