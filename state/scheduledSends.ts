@@ -140,10 +140,12 @@ export class ScheduledSends {
       if (payload !== undefined) due.push({ key, held: { id: key[1], due: key[0], payload }, stored: true });
     }
     if (this.unwritten.size > 0) {
+      // The same send held again in this transaction (a replayed candidate) is released once.
+      const stored = new Set(due.map(({ held }) => decodedKey(held.due, held.id)));
       for (const [cacheKey, { key, send }] of this.unwritten) {
         if (key[0] > time) continue;
         this.unwritten.delete(cacheKey);
-        due.push({ key, held: { id: key[1], due: key[0], payload: send }, stored: false });
+        if (!stored.has(cacheKey)) due.push({ key, held: { id: key[1], due: key[0], payload: send }, stored: false });
       }
       due.sort((a, b) => byDueThenId([a.held.due, a.held.id, false], [b.held.due, b.held.id, false]));
     }

@@ -3,8 +3,9 @@
 // messages always pass and use up capacity; marketing beyond the bucket is given the next free
 // slot and held to it (a durable timer), or dropped as `rate_limited` when that slot is past its
 // validity. A release (the 08:00 burst of the night's holds) whose slot the watermark has already
-// reached goes at that slot, without a timer that would only be released in the same pass. Event time makes replays reproduce the same decisions; the buckets live in memory and
-// start full after a restart.
+// reached goes at that slot, without a timer that would only be released in the same pass. Event
+// time makes replays reproduce the same decisions; the buckets live in memory and start full
+// after a restart.
 
 import type { PushflowConfig } from '../config/schema.js';
 import type { Channel } from '../events/types.js';

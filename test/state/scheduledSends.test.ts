@@ -75,6 +75,18 @@ describe('ScheduledSends', () => {
     expect(ids(new ScheduledSends(store).forUser('u1'))).toEqual(['later']);
   });
 
+  it('releases once a stored send held again under the same due and id in the releasing transaction', () => {
+    const store = temp.store;
+    const scheduled = new ScheduledSends(store);
+    store.transaction(() => scheduled.schedule('a1', 2_000, send('u1', 1_000)));
+    const released = store.transaction(() => {
+      scheduled.schedule('a1', 2_000, send('u1', 1_000));
+      return scheduled.takeDue(2_000);
+    });
+    expect(ids(released)).toEqual(['a1']);
+    expect(scheduled.pending()).toBe(0);
+  });
+
   it('reads, finds and releases the sends of a store written with a separate by-user index', () => {
     const store = temp.store;
     const byDue = store.database<unknown[], ScheduledSend>('policy:scheduled-sends');
