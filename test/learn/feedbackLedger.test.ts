@@ -87,41 +87,6 @@ describe('FeedbackLedger', () => {
     expect(ledger.get('kept')).toBeUndefined();
   });
 
-  it('writes the records of a transaction as one, finds each by id after a restart, and drops the record when all are forgotten', async () => {
-    let store = temp.store;
-    let ledger = new FeedbackLedger(store);
-    const raw = () => store.database<unknown[], unknown>('learn:ledger');
-    store.transaction(() => {
-      for (let i = 0; i < 50; i++) ledger.record(sent(`b1-${i}`, 'transactional', 1_000, `u${i}`), 5_000, 9_000);
-    });
-    store.transaction(() => ledger.record(sent('b2-0', 'transactional', 2_000), 5_000, 12_000));
-    const keysOf = (prefix: string) => [...raw().getKeys()].filter((key) => key[0] === prefix);
-    expect(keysOf('s')).toHaveLength(2);
-    expect(keysOf('n')).toHaveLength(0);
-    store = await temp.reopen();
-    ledger = new FeedbackLedger(store);
-    expect(ledger.get('b1-17')).toMatchObject({ id: 'b1-17', userId: 'u17', sentAt: 1_000 });
-    expect(ledger.get('b2-0')?.id).toBe('b2-0');
-    expect(ledger.get('nowhere')).toBeUndefined();
-    store.transaction(() => ledger.takeChecksDue(9_000));
-    expect(ledger.get('b1-17')).toBeUndefined();
-    expect(ledger.get('b2-0')?.id).toBe('b2-0');
-    expect(keysOf('s')).toHaveLength(1);
-  });
-
-  it('reads a changed record over its batch copy, after a restart too', async () => {
-    let store = temp.store;
-    let ledger = new FeedbackLedger(store);
-    store.transaction(() => ledger.record(sent('c1', 'marketing', 1_000), 5_000, 9_000));
-    const record = ledger.get('c1')!;
-    store.transaction(() => ledger.update({ ...record, delivered: true, opened: true }));
-    store = await temp.reopen();
-    ledger = new FeedbackLedger(store);
-    expect(ledger.get('c1')).toMatchObject({ id: 'c1', delivered: true, opened: true });
-    store.transaction(() => ledger.takeChecksDue(9_000));
-    expect(ledger.get('c1')).toBeUndefined();
-  });
-
   it('reads the checks and expiries of a store written one key per notification', async () => {
     const store = temp.store;
     const raw = store.database<unknown[], unknown>('learn:ledger');
