@@ -92,9 +92,7 @@ function toBatch(entries: StoredEntry[]): StoredBatch {
           indexes.push(intern(note));
           continue;
         }
-        const templated: [number, ...Array<number | string>] = [intern(note[0])];
-        for (let i = 1; i < note.length; i++) templated.push(note[i]);
-        indexes.push(templated);
+        indexes.push([intern(note[0]), ...(note.slice(1) as Array<number | string>)]);
       }
     }
     return [user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes];

@@ -52,7 +52,9 @@ type Held = [due: number, id: string, legacy: boolean];
 const DECODED_LIMIT = 50_000;
 const decodedKey = (due: number, id: string) => `${due}|${id}`;
 
-const byDueThenId = (a: Held, b: Held) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+/** Due order, then id order: the order of the keys in LMDB. */
+const compareDueId = (aDue: number, aId: string, bDue: number, bId: string) => aDue - bDue || (aId < bId ? -1 : aId > bId ? 1 : 0);
+const byDueThenId = (a: Held, b: Held) => compareDueId(a[0], a[1], b[0], b[1]);
 
 /**
  * There is no id -> due index: holding the same id again (a replay of the same candidate) adds a
@@ -147,7 +149,7 @@ export class ScheduledSends {
         this.unwritten.delete(cacheKey);
         if (!stored.has(cacheKey)) due.push({ key, held: { id: key[1], due: key[0], payload: send }, stored: false });
       }
-      due.sort((a, b) => byDueThenId([a.held.due, a.held.id, false], [b.held.due, b.held.id, false]));
+      due.sort((a, b) => compareDueId(a.held.due, a.held.id, b.held.due, b.held.id));
     }
     for (const { key, held, stored } of due) {
       this.decoded.delete(decodedKey(held.due, held.id));

@@ -40,9 +40,9 @@ const ZONE_CACHE_LIMIT = 200_000;
 /** Users and items kept decoded between decisions; dropped when their events arrive (see `observe`). */
 const READ_CACHE_LIMIT = 100_000;
 /**
- * Passes of one `releaseDue` over sends held again to a time already reached. A rate-limit slot
- * is released on the second; a message that keeps waiting on its user's scores (`propensity_pending`,
- * held `waitSeconds` at a time) is left for the next batch after this many.
+ * Passes of one `releaseDue`: each takes only what the one before held again to a time the
+ * watermark has already reached (a send-time hour inside a long replay batch). The bound keeps a
+ * chain of such holds from spinning; what is left is due at the next batch.
  */
 const RELEASE_ROUNDS = 4;
 

@@ -161,12 +161,48 @@ export function bestSendTime(scores: HourScores, zone: string, now: number, unti
   return best;
 }
 
+/** How the send-time rule words its notes, deciding from now or from the end of a quiet-hours hold. */
+interface TimingNotes {
+  noSignal: string;
+  stay: string;
+  stayScored: string;
+  later: string;
+}
+
+const FROM_NOW: TimingNotes = {
+  noSignal: 'send_time: no activity signal, now',
+  stay: 'send_time: now (score -)',
+  stayScored: 'send_time: now (score {4})',
+  later: 'send_time: held to {t} (score {4} vs {4} now)',
+};
+const FROM_WINDOW_END: TimingNotes = {
+  noSignal: 'send_time: no activity signal, at the end',
+  stay: 'send_time: at the end (score -)',
+  stayScored: 'send_time: at the end (score {4})',
+  later: 'send_time: held on to {t} (score {4} vs {4} at the end)',
+};
+
 /**
  * Holds marketing to the user's best hour when it clearly beats now.
  * @example
  * sendTimeRule(config.policy.sendTime, config.policy.quietHours, new HourScoresMemo(config.policy.sendTime, platform, signals));
  */
 export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, scoresOf: HourScoresMemo): PolicyRule {
+  /** The time to send at: `from`, or a later hour that beats it by `minLift`; notes which. */
+  const bestFrom = (context: PolicyContext, from: number, notes: TimingNotes): number => {
+    const scores = scoresOf.of(context.candidate.userId);
+    if (!scores.informative()) {
+      context.reasons.push(notes.noSignal);
+      return from;
+    }
+    const best = bestSendTime(scores, context.zone, from, context.validUntil, quiet);
+    if (best === undefined || best.time === from || best.score < best.nowScore * config.minLift) {
+      context.reasons.push(best === undefined ? notes.stay : [notes.stayScored, best.nowScore]);
+      return from;
+    }
+    context.reasons.push([notes.later, best.time, best.score, best.nowScore]);
+    return best.time;
+  };
   return {
     name: 'send_time',
     apply(context: PolicyContext): RuleVerdict {
@@ -175,36 +211,14 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, sc
       // one it held already, or a rate-limit slot, goes.
       const released = context.released;
       if (context.candidate.priority !== 'marketing' || (releasedFromTimingHold(context) && (released?.reason !== 'quiet_hours' || released.timed === true))) return undefined;
-      const scores = scoresOf.of(context.candidate.userId);
-      if (!scores.informative()) {
-        context.reasons.push('send_time: no activity signal, now');
-        return undefined;
-      }
-      const best = bestSendTime(scores, context.zone, context.now, context.validUntil, quiet);
-      if (best === undefined || best.time === context.now || best.score < best.nowScore * config.minLift) {
-        context.reasons.push(best === undefined ? 'send_time: now (score -)' : ['send_time: now (score {4})', best.nowScore]);
-        return undefined;
-      }
-      context.reasons.push(['send_time: held to {t} (score {4} vs {4} now)', best.time, best.score, best.nowScore]);
-      return { defer: best.time, reason: 'send_time' };
+      const time = bestFrom(context, context.now, FROM_NOW);
+      return time === context.now ? undefined : { defer: time, reason: 'send_time' };
     },
     // Quiet hours hold a message to the window's end; the user's best hour from then on is chosen
     // at once (else everything the night brings goes out at the window's end, whatever the user's
     // hours, or waits on a second timer set at the end).
     retime(context: PolicyContext, earliest: number): number | undefined {
-      if (context.candidate.priority !== 'marketing') return undefined;
-      const scores = scoresOf.of(context.candidate.userId);
-      if (!scores.informative()) {
-        context.reasons.push('send_time: no activity signal, at the end');
-        return earliest;
-      }
-      const best = bestSendTime(scores, context.zone, earliest, context.validUntil, quiet);
-      if (best === undefined || best.time === earliest || best.score < best.nowScore * config.minLift) {
-        context.reasons.push(best === undefined ? 'send_time: at the end (score -)' : ['send_time: at the end (score {4})', best.nowScore]);
-        return earliest;
-      }
-      context.reasons.push(['send_time: held on to {t} (score {4} vs {4} at the end)', best.time, best.score, best.nowScore]);
-      return best.time;
+      return context.candidate.priority === 'marketing' ? bestFrom(context, earliest, FROM_WINDOW_END) : undefined;
     },
   };
 }
