@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, printed as JSON and as the table docs/BENCHMARKS.md carries.
-// Usage: npm run bench [-- replay|kafka|latency ...]
+// Usage: npm run bench [-- replay|kafka|latency|decide ...]
 
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -8,6 +8,7 @@ import { latencyBench } from './latencyBench.js';
 import { kafkaBench } from './kafkaBench.js';
 import { kafkaJarsPresent } from '../src/kafka/localBroker.js';
 import { pipelineTrees } from './pipelineTrees.js';
+import { decideBench } from './decideBench.js';
 
 const TAOBAO_SLICE = '../shared/data/taobao/UserBehavior-2h-slice.csv';
 const wanted = new Set(process.argv.slice(2));
@@ -32,4 +33,8 @@ if (want('kafka')) {
     console.log('kafka', JSON.stringify(await kafkaBench(TAOBAO_SLICE, 3, lean), null, 2));
     console.log('kafka', JSON.stringify(await kafkaBench(TAOBAO_SLICE, 1, full), null, 2));
   }
+}
+if (want('decide')) {
+  // Issue #7: policy and rendering, as the runtime decides (target 20,000 candidates/s).
+  console.log('decide', JSON.stringify(await decideBench(), null, 2));
 }
