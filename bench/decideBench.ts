@@ -60,6 +60,95 @@ function candidateTime(t0: number, progress: number, next: () => number): number
   return t0 + day * 86_400_000 + ((hour - 8 + 24) % 24) * 3_600_000 + Math.floor(next() * 3_600_000);
 }
 
+/** One round's state and candidates, as the runtime would hold them before deciding. */
+export interface DecideWorkload {
+  dir: string;
+  store: StateStore;
+  config: ReturnType<typeof configSchema.parse>;
+  users: UserStore;
+  catalog: CatalogStore;
+  issued: ReturnType<typeof openIssuedNotificationIds>;
+  engine: DecisionEngine;
+  /** In event-time order. */
+  list: NotificationCandidate[];
+}
+
+/** A fresh LMDB folder with the round's users, items and activity, the engine, and the candidates. */
+export function decideWorkload(candidates: number, round: number, withSignals: boolean, userCount = 20_000): DecideWorkload {
+  const dir = mkdtempSync(join(tmpdir(), 'pushflow-decide-bench-'));
+  const store = new StateStore({ path: dir, flushEachCommit: false });
+  const config = configSchema.parse({ dataDir: dir });
+  const users = new UserStore(store);
+  const catalog = new CatalogStore(store);
+  const issued = openIssuedNotificationIds(store, config.events);
+  const next = random(7 + round);
+  const t0 = Date.parse('2026-11-02T00:00:00Z');
+  store.transaction(() => {
+    for (let u = 0; u < userCount; u++) {
+      users.apply({
+        kind: 'user', id: `s${u}`, userId: `user-${u}`, time: t0 - 1,
+        locale: next() < 0.7 ? 'zh-CN' : 'en-US',
+        timeZone: ZONES[u % ZONES.length],
+        channels: { pushToken: `tok-${u}`, ...(next() < 0.85 ? { email: `u${u}@example.com` } : {}), ...(next() < 0.7 ? { phone: `+8613800${u}` } : {}) },
+        consent: { push: next() < 0.88, email: next() < 0.85, sms: next() < 0.7, marketing: next() < 0.8, transactional: true },
+      });
+    }
+    for (let i = 0; i < 5_000; i++) catalog.apply({ kind: 'catalog', id: `c${i}`, itemId: `item-${i}`, time: t0 - 1, title: `Wireless Earbuds Pro ${i}`, price: 99 + (i % 500), currency: 'CNY' });
+  });
+  // Users' hour-of-week activity, as the profiles (#3) will supply it: a few busy hours each.
+  const activity = new Map<string, Float64Array>();
+  for (let u = 0; u < userCount; u += 3) {
+    const counts = new Float64Array(HOURS_PER_WEEK);
+    for (let k = 0; k < 20; k++) counts[Math.floor(next() * HOURS_PER_WEEK)] += 1;
+    activity.set(`user-${u}`, counts);
+  }
+  const engine = new DecisionEngine({ config, store, users, catalog, issued, signals: withSignals ? { activityByHourOfWeek: (id) => activity.get(id) } : {} });
+  const list: NotificationCandidate[] = [];
+  for (let i = 0; i < candidates; i++) {
+    const marketing = next() < 2 / 3;
+    const userId = `user-${Math.floor(next() * userCount)}`;
+    const time = candidateTime(t0, i / candidates, next);
+    list.push({
+      type: 'abandoned_cart', priority: marketing ? 'marketing' : 'transactional', userId,
+      dedupeKey: `bench:${round}:${i}`, time, channel: 'push',
+      payload: { itemId: `item-${Math.floor(next() * 5000)}`, cartedAt: time - 1_800_000 },
+    });
+  }
+  list.sort((a, b) => a.time - b.time);
+  return { dir, store, config, users, catalog, issued, engine, list };
+}
+
+/**
+ * Decides the workload's candidates as the runtime does: a queued notification goes into
+ * `outbox`, releases are decided at each batch's watermark, and the batch ends with the engine's
+ * write-back. Returns the count of each outcome.
+ */
+export function decideLoop({ store, engine, list }: DecideWorkload, outbox: Outbox<Notification>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const record = (result: DecisionResult) => {
+    if (result.outcome === 'queued') outbox.add(result.notification);
+    return result;
+  };
+  for (let start = 0; start < list.length; start += BATCH) {
+    store.transaction(() => {
+      for (let i = start; i < Math.min(start + BATCH, list.length); i++) {
+        const result = record(engine.decide(list[i], 0));
+        const key = result.outcome === 'queued' ? 'queued' : `${result.outcome}:${result.reason}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      const watermark = list[Math.min(start + BATCH, list.length) - 1].time;
+      engine.releaseDue(watermark).forEach(record);
+      engine.endBatch(watermark);
+    });
+  }
+  return counts;
+}
+
+export async function closeWorkload({ store, dir }: DecideWorkload): Promise<void> {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * `withBaselines: false` skips the seam, bare-loop and rendering-alone subjects (their rates are
  * then 0): for comparing two builds of the engine, alternated, in less time.
@@ -72,75 +161,16 @@ export async function decideBench(candidates = 60_000, rounds = 3, withSignals =
   const renderRates: number[] = [];
   let outcomes: Record<string, number> = {};
   for (let round = 0; round < rounds; round++) {
-    const dir = mkdtempSync(join(tmpdir(), 'pushflow-decide-bench-'));
-    const store = new StateStore({ path: dir, flushEachCommit: false });
-    const config = configSchema.parse({ dataDir: dir });
-    const users = new UserStore(store);
-    const catalog = new CatalogStore(store);
-    const issued = openIssuedNotificationIds(store, config.events);
-    const next = random(7 + round);
-    const userCount = 20_000;
-    const t0 = Date.parse('2026-11-02T00:00:00Z');
-    store.transaction(() => {
-      for (let u = 0; u < userCount; u++) {
-        users.apply({
-          kind: 'user', id: `s${u}`, userId: `user-${u}`, time: t0 - 1,
-          locale: next() < 0.7 ? 'zh-CN' : 'en-US',
-          timeZone: ZONES[u % ZONES.length],
-          channels: { pushToken: `tok-${u}`, ...(next() < 0.85 ? { email: `u${u}@example.com` } : {}), ...(next() < 0.7 ? { phone: `+8613800${u}` } : {}) },
-          consent: { push: next() < 0.88, email: next() < 0.85, sms: next() < 0.7, marketing: next() < 0.8, transactional: true },
-        });
-      }
-      for (let i = 0; i < 5_000; i++) catalog.apply({ kind: 'catalog', id: `c${i}`, itemId: `item-${i}`, time: t0 - 1, title: `Wireless Earbuds Pro ${i}`, price: 99 + (i % 500), currency: 'CNY' });
-    });
-    // Users' hour-of-week activity, as the profiles (#3) will supply it: a few busy hours each.
-    const activity = new Map<string, Float64Array>();
-    for (let u = 0; u < userCount; u += 3) {
-      const counts = new Float64Array(HOURS_PER_WEEK);
-      for (let k = 0; k < 20; k++) counts[Math.floor(next() * HOURS_PER_WEEK)] += 1;
-      activity.set(`user-${u}`, counts);
-    }
-    const engine = new DecisionEngine({ config, store, users, catalog, issued, signals: withSignals ? { activityByHourOfWeek: (id) => activity.get(id) } : {} });
-    const list: NotificationCandidate[] = [];
-    for (let i = 0; i < candidates; i++) {
-      const marketing = next() < 2 / 3;
-      const userId = `user-${Math.floor(next() * userCount)}`;
-      const time = candidateTime(t0, i / candidates, next);
-      list.push({
-        type: 'abandoned_cart', priority: marketing ? 'marketing' : 'transactional', userId,
-        dedupeKey: `bench:${round}:${i}`, time, channel: 'push',
-        payload: { itemId: `item-${Math.floor(next() * 5000)}`, cartedAt: time - 1_800_000 },
-      });
-    }
-    list.sort((a, b) => a.time - b.time);
-    const counts: Record<string, number> = {};
+    const workload = decideWorkload(candidates, round, withSignals);
+    const { store, config, users, catalog, issued, engine, list } = workload;
     const cpuStarted = process.cpuUsage();
     const started = performance.now();
-    // As the runtime does: a queued notification goes into the outbox, and the batch ends with the engine's write-back.
-    const engineOutbox = new Outbox<Notification>(store, 'bench:engine-outbox');
-    const record = (result: DecisionResult) => {
-      if (result.outcome === 'queued') engineOutbox.add(result.notification);
-      return result;
-    };
-    for (let start = 0; start < list.length; start += BATCH) {
-      store.transaction(() => {
-        for (let i = start; i < Math.min(start + BATCH, list.length); i++) {
-          const result = record(engine.decide(list[i], 0));
-          const key = result.outcome === 'queued' ? 'queued' : `${result.outcome}:${result.reason}`;
-          counts[key] = (counts[key] ?? 0) + 1;
-        }
-        const watermark = list[Math.min(start + BATCH, list.length) - 1].time;
-        engine.releaseDue(watermark).forEach(record);
-        engine.endBatch(watermark);
-      });
-    }
+    outcomes = decideLoop(workload, new Outbox<Notification>(store, 'bench:engine-outbox'));
     rates.push(list.length / ((performance.now() - started) / 1000));
     const cpu = process.cpuUsage(cpuStarted);
     cpuRates.push(list.length / ((cpu.user + cpu.system) / 1e6));
-    outcomes = counts;
     if (!withBaselines) {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await closeWorkload(workload);
       continue;
     }
     // The baseline: the old decision seam over the same candidates (fresh ids), alternated in the same process.
@@ -173,8 +203,7 @@ export async function decideBench(candidates = 60_000, rounds = 3, withSignals =
       engine.composer.render({ candidate, channel: channels[i % 3], locale: i % 3 === 0 ? 'en-US' : 'zh-CN', timeZone: 'Asia/Shanghai', item: catalog.get(String(candidate.payload.itemId)) });
     }
     renderRates.push(20_000 / ((performance.now() - renderStarted) / 1000));
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeWorkload(workload);
   }
   const median = (values: number[]) => (values.length === 0 ? 0 : values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]);
   return { candidates, rounds, candidatesPerSec: Math.round(median(rates)), candidatesPerCpuSec: Math.round(median(cpuRates)), baselinePerSec: Math.round(median(baselineRates)), bareLoopPerSec: Math.round(median(bareRates)), renderOnlyPerSec: Math.round(median(renderRates)), outcomes };

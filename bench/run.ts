@@ -9,6 +9,8 @@ import { kafkaBench } from './kafkaBench.js';
 import { kafkaJarsPresent } from '../src/kafka/localBroker.js';
 import { pipelineTrees } from './pipelineTrees.js';
 import { decideBench } from './decideBench.js';
+import { decideStages } from './decideStages.js';
+import { decideShards } from './decideShards.js';
 
 const TAOBAO_SLICE = '../shared/data/taobao/UserBehavior-2h-slice.csv';
 const wanted = new Set(process.argv.slice(2));
@@ -37,4 +39,7 @@ if (want('kafka')) {
 if (want('decide')) {
   // Issue #7: policy and rendering, as the runtime decides (target 20,000 candidates/s).
   console.log('decide', JSON.stringify(await decideBench(), null, 2));
+  // Where its time goes, by stage; and what two threads deciding disjoint users would give here.
+  console.log('decide stages', JSON.stringify(await decideStages(), null, 2));
+  for (const shards of [1, 2]) console.log('decide shards', JSON.stringify(await decideShards(shards), null, 2));
 }

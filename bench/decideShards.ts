@@ -1,0 +1,82 @@
+// `node dist/bench/decideShards.js [shards]`: what deciding on more than one core would give, on
+// this machine. Each shard is a worker thread with its own LMDB folder, its share of the users and
+// of the candidates (the decide bench's workload, split), deciding as the runtime does; the
+// shards start their loops together and the figure is all candidates over the span from the first
+// start to the last end. One shard is the decide bench itself. This is a measurement of headroom,
+// not a product mode: pushflow decides on one thread today (docs/BENCHMARKS.md says what a
+// sharded decide stage would need).
+
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Outbox } from '../state/outbox.js';
+import type { Notification } from '../src/sinks/sink.js';
+import { closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
+
+const CANDIDATES = 60_000;
+const USERS = 20_000;
+
+interface ShardJob {
+  shard: number;
+  candidates: number;
+  users: number;
+}
+
+/** Epoch milliseconds, comparable across threads. */
+const now = () => performance.timeOrigin + performance.now();
+
+export interface DecideShardsResult {
+  shards: number;
+  candidates: number;
+  /** All shards' candidates over the span of their loops. */
+  candidatesPerSec: number;
+  /** Each shard's own rate. */
+  shardRates: number[];
+}
+
+export async function decideShards(shards: number): Promise<DecideShardsResult> {
+  const workers = Array.from({ length: shards }, (_, shard) => {
+    const job: ShardJob = { shard, candidates: Math.floor(CANDIDATES / shards), users: Math.floor(USERS / shards) };
+    return new Worker(new URL(import.meta.url), { workerData: { decideShard: job } });
+  });
+  const message = (worker: Worker) =>
+    new Promise<any>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  // Every shard builds its workload first; then all loops start at once.
+  await Promise.all(workers.map(message));
+  const finished = workers.map(message);
+  for (const worker of workers) worker.postMessage('go');
+  const spans: { start: number; end: number; candidates: number }[] = await Promise.all(finished);
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  const start = Math.min(...spans.map((span) => span.start));
+  const end = Math.max(...spans.map((span) => span.end));
+  const candidates = spans.reduce((sum, span) => sum + span.candidates, 0);
+  return {
+    shards,
+    candidates,
+    candidatesPerSec: Math.round(candidates / ((end - start) / 1000)),
+    shardRates: spans.map((span) => Math.round(span.candidates / ((span.end - span.start) / 1000))),
+  };
+}
+
+async function runShard(job: ShardJob): Promise<void> {
+  const workload = decideWorkload(job.candidates, job.shard, true, job.users);
+  const outbox = new Outbox<Notification>(workload.store, 'bench:engine-outbox');
+  parentPort!.postMessage('ready');
+  await new Promise((resolve) => parentPort!.once('message', resolve));
+  const start = now();
+  decideLoop(workload, outbox);
+  const end = now();
+  await closeWorkload(workload);
+  parentPort!.postMessage({ start, end, candidates: job.candidates });
+}
+
+// A worker started by `decideShards` carries its job; this module imported anywhere else runs nothing.
+const job = isMainThread ? undefined : (workerData as { decideShard?: ShardJob } | null)?.decideShard;
+if (job !== undefined) {
+  await runShard(job);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  const shards = Number(process.argv[2] ?? 2);
+  if (!Number.isInteger(shards) || shards < 1) throw new Error(`decideShards: shards must be a positive integer, got ${process.argv[2]}`);
+  console.log(JSON.stringify(await decideShards(shards), null, 2));
+}
