@@ -9,9 +9,9 @@
 import type { PushflowConfig } from '../config/schema.js';
 import { HOURS_PER_WEEK, type PlatformActivity } from '../../state/platformActivity.js';
 import { releasedFromTimingHold, type PolicyContext, type PolicyRule, type RuleVerdict } from './policy.js';
-import { inQuietWindow, quietWindow, type QuietHoursConfig } from './quietHours.js';
+import { inQuietWindow, quietWindow, type QuietHoursConfig, type QuietWindow } from './quietHours.js';
 import type { SendTimeSignals } from './sendTimeSignals.js';
-import { hourOfWeek, localMinuteOfDay, startOfLocalHour } from './zonedTime.js';
+import { hourOfWeekOfWall, minuteOfDayOfWall, msIntoHourOfWall, zoneOffsetMs } from './zonedTime.js';
 
 export type SendTimeConfig = PushflowConfig['policy']['sendTime'];
 
@@ -146,19 +146,36 @@ export interface BestSlot {
  * Undefined when every candidate time is in quiet hours.
  */
 export function bestSendTime(scores: HourScores, zone: string, now: number, until: number, quiet: QuietHoursConfig): BestSlot | undefined {
-  const window = quietWindow(quiet);
-  const allowed = (time: number) => !quiet.enabled || !inQuietWindow(window, localMinuteOfDay(zone, time));
-  const nowScore = scores.score(hourOfWeek(zone, now));
-  let best: BestSlot | undefined = allowed(now) ? { time: now, score: nowScore, nowScore } : undefined;
+  const window = quietWindowOf(quiet);
+  // Each step reads the zone's offset once: the hour's start, its minute of day and its hour of
+  // week all come from it (a second lookup only when a DST change falls inside the step's hour).
+  const allowed = (wall: number) => !quiet.enabled || !inQuietWindow(window, minuteOfDayOfWall(wall));
+  const nowWall = now + zoneOffsetMs(zone, now);
+  const nowScore = scores.score(hourOfWeekOfWall(nowWall));
+  let bestTime = allowed(nowWall) ? now : undefined;
+  let bestScore = nowScore;
   const last = Math.min(until, now + HOURS_PER_WEEK * HOUR_MS);
-  for (let time = startOfLocalHour(zone, now) + HOUR_MS; time <= last; time += HOUR_MS) {
+  for (let time = now - msIntoHourOfWall(nowWall) + HOUR_MS; time <= last; time += HOUR_MS) {
     // Hours are counted in UTC steps; a DST change only shifts which local hour comes next.
-    const slot = startOfLocalHour(zone, time);
-    if (!allowed(slot)) continue;
-    const score = scores.score(hourOfWeek(zone, slot));
-    if (best === undefined || score > best.score) best = { time: slot, score, nowScore };
+    const timeOffset = zoneOffsetMs(zone, time);
+    const slot = time - msIntoHourOfWall(time + timeOffset);
+    const wall = slot + (slot === time ? timeOffset : zoneOffsetMs(zone, slot));
+    if (!allowed(wall)) continue;
+    const score = scores.score(hourOfWeekOfWall(wall));
+    if (bestTime === undefined || score > bestScore) {
+      bestTime = slot;
+      bestScore = score;
+    }
   }
-  return best;
+  return bestTime === undefined ? undefined : { time: bestTime, score: bestScore, nowScore };
+}
+
+/** The quiet window of a config, parsed once per config object (the send-time rule asks on every decision). */
+const quietWindows = new WeakMap<QuietHoursConfig, QuietWindow>();
+function quietWindowOf(quiet: QuietHoursConfig): QuietWindow {
+  let window = quietWindows.get(quiet);
+  if (window === undefined) quietWindows.set(quiet, (window = quietWindow(quiet)));
+  return window;
 }
 
 /** How the send-time rule words its notes, deciding from now or from the end of a quiet-hours hold. */

@@ -111,18 +111,34 @@ export function localTime(zone: string, time: number): LocalTime {
 
 /** Minutes since local midnight. */
 export function localMinuteOfDay(zone: string, time: number): number {
-  const wall = time + zoneOffsetMs(zone, time);
-  return Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+  return minuteOfDayOfWall(time + zoneOffsetMs(zone, time));
 }
 
 /** Local hour of the week, 0 = Monday 00:00-00:59 ... 167 = Sunday 23:00-23:59. */
 export function hourOfWeek(zone: string, time: number): number {
-  const wall = time + zoneOffsetMs(zone, time);
+  return hourOfWeekOfWall(time + zoneOffsetMs(zone, time));
+}
+
+// The wall-clock readings of an instant already shifted by its zone's offset (`time + offset`):
+// for loops that look the offset up once and read several things from it.
+
+/** Minutes since midnight of the wall-clock time `wall`. */
+export function minuteOfDayOfWall(wall: number): number {
+  return Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+}
+
+/** Hour of the week of the wall-clock time `wall`, 0 = Monday 00:00-00:59. */
+export function hourOfWeekOfWall(wall: number): number {
   const days = Math.floor(wall / DAY_MS);
   // 1970-01-01 was a Thursday (ISO weekday 3 counting Monday as 0).
   const weekday = (((days + 3) % 7) + 7) % 7;
   const hour = Math.floor((wall - days * DAY_MS) / HOUR_MS);
   return weekday * 24 + hour;
+}
+
+/** How far the wall-clock time `wall` is into its hour, in ms. */
+export function msIntoHourOfWall(wall: number): number {
+  return ((wall % HOUR_MS) + HOUR_MS) % HOUR_MS;
 }
 
 /** The instant the local wall time `year-month-day hour:minute` names in `zone`. */
@@ -156,8 +172,7 @@ export function nextLocalTime(zone: string, time: number, minuteOfDay: number): 
 
 /** The start of the local hour that contains `time`. */
 export function startOfLocalHour(zone: string, time: number): number {
-  const wall = time + zoneOffsetMs(zone, time);
-  return time - (((wall % HOUR_MS) + HOUR_MS) % HOUR_MS);
+  return time - msIntoHourOfWall(time + zoneOffsetMs(zone, time));
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
