@@ -92,7 +92,10 @@ function toBatch(entries: StoredEntry[]): StoredBatch {
           indexes.push(intern(note));
           continue;
         }
-        indexes.push([intern(note[0]), ...(note.slice(1) as Array<number | string>)]);
+        // Built by hand: a slice and a spread per note were a third of the batch's write.
+        const stored: [number, ...Array<number | string>] = [intern(note[0])];
+        for (let k = 1; k < note.length; k++) stored.push(note[k] as number | string);
+        indexes.push(stored);
       }
     }
     return [user, at, id, type, outcome, channel, reason, until, deliveredAt, indexes];
