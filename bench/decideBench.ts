@@ -24,6 +24,9 @@ import { UserStore } from '../state/userStore.js';
 
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Asia/Kolkata'];
 const BATCH = 1_000;
+/** The workload's size: candidates over two days, and the users they are for. */
+export const BENCH_CANDIDATES = 60_000;
+export const BENCH_USERS = 20_000;
 
 export interface DecideBenchResult {
   candidates: number;
@@ -74,7 +77,7 @@ export interface DecideWorkload {
 }
 
 /** A fresh LMDB folder with the round's users, items and activity, the engine, and the candidates. */
-export function decideWorkload(candidates: number, round: number, withSignals: boolean, userCount = 20_000): DecideWorkload {
+export function decideWorkload(candidates: number, round: number, withSignals: boolean, userCount = BENCH_USERS): DecideWorkload {
   const dir = mkdtempSync(join(tmpdir(), 'pushflow-decide-bench-'));
   const store = new StateStore({ path: dir, flushEachCommit: false });
   const config = configSchema.parse({ dataDir: dir });
@@ -153,7 +156,7 @@ export async function closeWorkload({ store, dir }: DecideWorkload): Promise<voi
  * `withBaselines: false` skips the seam, bare-loop and rendering-alone subjects (their rates are
  * then 0): for comparing two builds of the engine, alternated, in less time.
  */
-export async function decideBench(candidates = 60_000, rounds = 3, withSignals = true, withBaselines = true): Promise<DecideBenchResult> {
+export async function decideBench(candidates = BENCH_CANDIDATES, rounds = 3, withSignals = true, withBaselines = true): Promise<DecideBenchResult> {
   const rates: number[] = [];
   const cpuRates: number[] = [];
   const baselineRates: number[] = [];

@@ -9,10 +9,7 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
-import { closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
-
-const CANDIDATES = 60_000;
-const USERS = 20_000;
+import { BENCH_CANDIDATES, BENCH_USERS, closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
 
 interface ShardJob {
   shard: number;
@@ -34,7 +31,7 @@ export interface DecideShardsResult {
 
 export async function decideShards(shards: number): Promise<DecideShardsResult> {
   const workers = Array.from({ length: shards }, (_, shard) => {
-    const job: ShardJob = { shard, candidates: Math.floor(CANDIDATES / shards), users: Math.floor(USERS / shards) };
+    const job: ShardJob = { shard, candidates: Math.floor(BENCH_CANDIDATES / shards), users: Math.floor(BENCH_USERS / shards) };
     return new Worker(new URL(import.meta.url), { workerData: { decideShard: job } });
   });
   const message = (worker: Worker) =>

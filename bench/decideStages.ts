@@ -15,7 +15,7 @@
 
 import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
-import { closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
+import { BENCH_CANDIDATES, closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
 
 export interface DecideStages {
   candidates: number;
@@ -45,7 +45,7 @@ class StageClock {
   }
 }
 
-export async function decideStages(candidates = 60_000): Promise<DecideStages> {
+export async function decideStages(candidates = BENCH_CANDIDATES): Promise<DecideStages> {
   const workload = decideWorkload(candidates, 0, true);
   const { engine, store } = workload;
   const outbox = new Outbox<Notification>(store, 'bench:engine-outbox');
