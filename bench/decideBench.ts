@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema } from '../src/config/schema.js';
+import { configSchema, type PushflowConfig } from '../src/config/schema.js';
 import { DecisionEngine, type DecisionResult } from '../src/decide/decisionEngine.js';
 import { decideCandidate } from './policyFreeDecision.js';
 import { Outbox } from '../state/outbox.js';
@@ -67,7 +67,7 @@ function candidateTime(t0: number, progress: number, next: () => number): number
 export interface DecideWorkload {
   dir: string;
   store: StateStore;
-  config: ReturnType<typeof configSchema.parse>;
+  config: PushflowConfig;
   users: UserStore;
   catalog: CatalogStore;
   issued: ReturnType<typeof openIssuedNotificationIds>;

@@ -11,6 +11,13 @@ import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
 import { BENCH_CANDIDATES, BENCH_USERS, closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
 
+/** A shard's loop: when it started and ended (epoch ms) and how many candidates it decided. */
+interface ShardSpan {
+  start: number;
+  end: number;
+  candidates: number;
+}
+
 interface ShardJob {
   shard: number;
   candidates: number;
@@ -34,16 +41,16 @@ export async function decideShards(shards: number): Promise<DecideShardsResult> 
     const job: ShardJob = { shard, candidates: Math.floor(BENCH_CANDIDATES / shards), users: Math.floor(BENCH_USERS / shards) };
     return new Worker(new URL(import.meta.url), { workerData: { decideShard: job } });
   });
-  const message = (worker: Worker) =>
-    new Promise<any>((resolve, reject) => {
+  const message = <T>(worker: Worker) =>
+    new Promise<T>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
   // Every shard builds its workload first; then all loops start at once.
-  await Promise.all(workers.map(message));
-  const finished = workers.map(message);
+  await Promise.all(workers.map((worker) => message<'ready'>(worker)));
+  const finished = workers.map((worker) => message<ShardSpan>(worker));
   for (const worker of workers) worker.postMessage('go');
-  const spans: { start: number; end: number; candidates: number }[] = await Promise.all(finished);
+  const spans = await Promise.all(finished);
   await Promise.all(workers.map((worker) => worker.terminate()));
   const start = Math.min(...spans.map((span) => span.start));
   const end = Math.max(...spans.map((span) => span.end));
@@ -65,7 +72,8 @@ async function runShard(job: ShardJob): Promise<void> {
   decideLoop(workload, outbox);
   const end = now();
   await closeWorkload(workload);
-  parentPort!.postMessage({ start, end, candidates: job.candidates });
+  const span: ShardSpan = { start, end, candidates: job.candidates };
+  parentPort!.postMessage(span);
 }
 
 // A worker started by `decideShards` carries its job; this module imported anywhere else runs nothing.

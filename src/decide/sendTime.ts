@@ -142,14 +142,13 @@ export interface BestSlot {
 }
 
 /**
- * The best time in [now, until] outside quiet hours: now, or the start of a later local hour.
- * Undefined when every candidate time is in quiet hours.
+ * The best time in [now, until] outside the quiet window (`undefined`: quiet hours are off): now,
+ * or the start of a later local hour. Undefined when every candidate time is in quiet hours.
  */
-export function bestSendTime(scores: HourScores, zone: string, now: number, until: number, quiet: QuietHoursConfig): BestSlot | undefined {
-  const window = quietWindowOf(quiet);
+export function bestSendTime(scores: HourScores, zone: string, now: number, until: number, quiet: QuietWindow | undefined): BestSlot | undefined {
   // Each step reads the zone's offset once: the hour's start, its minute of day and its hour of
   // week all come from it (a second lookup only when a DST change falls inside the step's hour).
-  const allowed = (wall: number) => !quiet.enabled || !inQuietWindow(window, minuteOfDayOfWall(wall));
+  const allowed = (wall: number) => quiet === undefined || !inQuietWindow(quiet, minuteOfDayOfWall(wall));
   const nowWall = now + zoneOffsetMs(zone, now);
   const nowScore = scores.score(hourOfWeekOfWall(nowWall));
   let bestTime = allowed(nowWall) ? now : undefined;
@@ -168,14 +167,6 @@ export function bestSendTime(scores: HourScores, zone: string, now: number, unti
     }
   }
   return bestTime === undefined ? undefined : { time: bestTime, score: bestScore, nowScore };
-}
-
-/** The quiet window of a config, parsed once per config object (the send-time rule asks on every decision). */
-const quietWindows = new WeakMap<QuietHoursConfig, QuietWindow>();
-function quietWindowOf(quiet: QuietHoursConfig): QuietWindow {
-  let window = quietWindows.get(quiet);
-  if (window === undefined) quietWindows.set(quiet, (window = quietWindow(quiet)));
-  return window;
 }
 
 /** How the send-time rule words its notes, deciding from now or from the end of a quiet-hours hold. */
@@ -205,6 +196,7 @@ const FROM_WINDOW_END: TimingNotes = {
  * sendTimeRule(config.policy.sendTime, config.policy.quietHours, new HourScoresMemo(config.policy.sendTime, platform, signals));
  */
 export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, scoresOf: HourScoresMemo): PolicyRule {
+  const window = quiet.enabled ? quietWindow(quiet) : undefined;
   /** The time to send at: `from`, or a later hour that beats it by `minLift`; notes which. */
   const bestFrom = (context: PolicyContext, from: number, notes: TimingNotes): number => {
     const scores = scoresOf.of(context.candidate.userId);
@@ -212,7 +204,7 @@ export function sendTimeRule(config: SendTimeConfig, quiet: QuietHoursConfig, sc
       context.reasons.push(notes.noSignal);
       return from;
     }
-    const best = bestSendTime(scores, context.zone, from, context.validUntil, quiet);
+    const best = bestSendTime(scores, context.zone, from, context.validUntil, window);
     if (best === undefined || best.time === from || best.score < best.nowScore * config.minLift) {
       context.reasons.push(best === undefined ? notes.stay : [notes.stayScored, best.nowScore]);
       return from;

@@ -88,7 +88,7 @@ describe('bestSendTime', () => {
         const until = now + Math.floor(next() * 80 * 3_600_000);
         for (const quiet of [quietOn, quietOff]) {
           const expected = bestSendTimeByLookups(scores, zone, now, until, quiet);
-          expect(bestSendTime(scores, zone, now, until, quiet), `${zone} ${new Date(now).toISOString()}`).toEqual(expected);
+          expect(bestSendTime(scores, zone, now, until, quiet.enabled ? quietWindow(quiet) : undefined), `${zone} ${new Date(now).toISOString()}`).toEqual(expected);
           if (expected !== undefined && expected.time !== now) laterHours++;
         }
       }
