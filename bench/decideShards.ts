@@ -1,14 +1,16 @@
-// `node dist/bench/decideShards.js [shards]`: what deciding on more than one core would give, on
+// `node dist/bench/decideShards.js [shards] [records kept in memory, comma-separated]`: what deciding on more than one core would give, on
 // this machine. Each shard is a worker thread with its own LMDB folder, its share of the users and
 // of the candidates (the decide bench's workload, split), deciding as the runtime does; the
 // shards start their loops together and the figure is all candidates over the span from the first
 // start to the last end. One shard is the decide bench itself. This is a measurement of headroom,
 // not a product mode: pushflow decides on one thread today (docs/BENCHMARKS.md says what a
-// sharded decide stage would need).
+// sharded decide stage would need). With `inMemory`, the shards keep those per-notification
+// records in memory only (bench/recordsInMemory.ts): upper bounds, not something pushflow may do.
 
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
+import { RECORD_KINDS, keepRecordsInMemory, type RecordKind } from './recordsInMemory.js';
 import { BENCH_CANDIDATES, BENCH_USERS, closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
 
 /** A shard's loop: when it started and ended (epoch ms) and how many candidates it decided. */
@@ -16,12 +18,14 @@ interface ShardSpan {
   start: number;
   end: number;
   candidates: number;
+  outcomes: Record<string, number>;
 }
 
 interface ShardJob {
   shard: number;
   candidates: number;
   users: number;
+  inMemory: RecordKind[];
 }
 
 /** Epoch milliseconds, comparable across threads. */
@@ -29,16 +33,20 @@ const now = () => performance.timeOrigin + performance.now();
 
 export interface DecideShardsResult {
   shards: number;
+  /** Records kept in memory only (none: the product's loop). */
+  inMemory: RecordKind[];
   candidates: number;
   /** All shards' candidates over the span of their loops. */
   candidatesPerSec: number;
   /** Each shard's own rate. */
   shardRates: number[];
+  /** All shards' outcomes (the same whichever records are kept in memory). */
+  outcomes: Record<string, number>;
 }
 
-export async function decideShards(shards: number): Promise<DecideShardsResult> {
+export async function decideShards(shards: number, inMemory: RecordKind[] = []): Promise<DecideShardsResult> {
   const workers = Array.from({ length: shards }, (_, shard) => {
-    const job: ShardJob = { shard, candidates: Math.floor(BENCH_CANDIDATES / shards), users: Math.floor(BENCH_USERS / shards) };
+    const job: ShardJob = { shard, candidates: Math.floor(BENCH_CANDIDATES / shards), users: Math.floor(BENCH_USERS / shards), inMemory };
     return new Worker(new URL(import.meta.url), { workerData: { decideShard: job } });
   });
   const message = <T>(worker: Worker) =>
@@ -57,22 +65,31 @@ export async function decideShards(shards: number): Promise<DecideShardsResult> 
   const candidates = spans.reduce((sum, span) => sum + span.candidates, 0);
   return {
     shards,
+    inMemory,
     candidates,
     candidatesPerSec: Math.round(candidates / ((end - start) / 1000)),
     shardRates: spans.map((span) => Math.round(span.candidates / ((span.end - span.start) / 1000))),
+    outcomes: sumOutcomes(spans.map((span) => span.outcomes)),
   };
 }
 
+function sumOutcomes(each: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const outcomes of each) for (const [key, count] of Object.entries(outcomes)) total[key] = (total[key] ?? 0) + count;
+  return total;
+}
+
 async function runShard(job: ShardJob): Promise<void> {
+  if (job.inMemory.length > 0) keepRecordsInMemory(job.inMemory);
   const workload = decideWorkload(job.candidates, job.shard, true, job.users);
   const outbox = new Outbox<Notification>(workload.store, 'bench:engine-outbox');
   parentPort!.postMessage('ready');
   await new Promise((resolve) => parentPort!.once('message', resolve));
   const start = now();
-  decideLoop(workload, outbox);
+  const outcomes = decideLoop(workload, outbox);
   const end = now();
   await closeWorkload(workload);
-  const span: ShardSpan = { start, end, candidates: job.candidates };
+  const span: ShardSpan = { start, end, candidates: job.candidates, outcomes };
   parentPort!.postMessage(span);
 }
 
@@ -83,5 +100,8 @@ if (job !== undefined) {
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const shards = Number(process.argv[2] ?? 2);
   if (!Number.isInteger(shards) || shards < 1) throw new Error(`decideShards: shards must be a positive integer, got ${process.argv[2]}`);
-  console.log(JSON.stringify(await decideShards(shards), null, 2));
+  const inMemory = (process.argv[3] ?? '').split(',').filter((kind) => kind !== '');
+  const unknown = inMemory.find((kind) => !(RECORD_KINDS as readonly string[]).includes(kind));
+  if (unknown !== undefined) throw new Error(`decideShards: unknown record kind '${unknown}' (known: ${RECORD_KINDS.join(', ')})`);
+  console.log(JSON.stringify(await decideShards(shards, inMemory as RecordKind[]), null, 2));
 }

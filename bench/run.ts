@@ -11,6 +11,8 @@ import { pipelineTrees } from './pipelineTrees.js';
 import { decideBench } from './decideBench.js';
 import { decideStages } from './decideStages.js';
 import { decideShards } from './decideShards.js';
+import { threadScaling } from './threadScaling.js';
+import { RECORD_KINDS } from './recordsInMemory.js';
 
 const TAOBAO_SLICE = '../shared/data/taobao/UserBehavior-2h-slice.csv';
 const wanted = new Set(process.argv.slice(2));
@@ -42,4 +44,12 @@ if (want('decide')) {
   // Where its time goes, by stage; and what two threads deciding disjoint users would give here.
   console.log('decide stages', JSON.stringify(await decideStages(), null, 2));
   for (const shards of [1, 2]) console.log('decide shards', JSON.stringify(await decideShards(shards), null, 2));
+  // Upper bounds: the same shards with the per-notification records other than the outbox entry
+  // (which the issue requires to commit with the batch) kept in memory, then with all of them.
+  const allButOutbox = RECORD_KINDS.filter((kind) => kind !== 'outbox');
+  for (const inMemory of [allButOutbox, [...RECORD_KINDS]]) {
+    for (const shards of [1, 2]) console.log('decide shards', JSON.stringify(await decideShards(shards, inMemory), null, 2));
+  }
+  // The machine's own scaling to two threads, to read the shards' speedup against.
+  console.log('thread scaling', JSON.stringify(await threadScaling(2), null, 2));
 }
