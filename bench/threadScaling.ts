@@ -6,6 +6,7 @@
 //   memory bandwidth and their garbage collectors' helper threads).
 
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { epochNow, overallMs, runTogether, startTogether, type TimedSpan } from './threadsTogether.js';
 
 type WorkKind = 'compute' | 'allocation';
 
@@ -37,20 +38,10 @@ export interface ThreadScalingResult {
   speedup: Record<WorkKind, number>;
 }
 
-/** Runs `threads` workers on `kind` together; resolves with the span from first start to last end, in ms. */
+/** Runs `threads` workers on `kind`, started together; resolves with the span from first start to last end, in ms. */
 async function spanOf(kind: WorkKind, threads: number): Promise<number> {
-  const spans = await Promise.all(
-    Array.from(
-      { length: threads },
-      () =>
-        new Promise<{ start: number; end: number }>((resolve, reject) => {
-          const worker = new Worker(new URL(import.meta.url), { workerData: { threadScaling: kind } });
-          worker.once('message', resolve);
-          worker.once('error', reject);
-        }),
-    ),
-  );
-  return Math.max(...spans.map((span) => span.end)) - Math.min(...spans.map((span) => span.start));
+  const workers = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { threadScaling: kind } }));
+  return overallMs(await runTogether<TimedSpan>(workers));
 }
 
 export async function threadScaling(threads = 2): Promise<ThreadScalingResult> {
@@ -71,11 +62,11 @@ export async function threadScaling(threads = 2): Promise<ThreadScalingResult> {
 // A worker started by `spanOf` carries its kind of work; this module imported anywhere else runs nothing.
 const kind = isMainThread ? undefined : (workerData as { threadScaling?: WorkKind } | null)?.threadScaling;
 if (kind !== undefined) {
-  const now = () => performance.timeOrigin + performance.now();
-  const start = now();
+  await startTogether();
+  const start = epochNow();
   // The result goes back so that the loop's work is used and cannot be optimized away.
   const result = WORK[kind].run(WORK[kind].size);
-  parentPort!.postMessage({ start, end: now(), result });
+  parentPort!.postMessage({ start, end: epochNow(), result });
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(JSON.stringify(await threadScaling(Number(process.argv[2] ?? 2)), null, 2));
 }
