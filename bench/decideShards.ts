@@ -8,17 +8,33 @@
 // records in memory only (bench/recordsInMemory.ts): upper bounds, not something pushflow may do.
 
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { epochNow, overallMs, runTogether, startTogether, type TimedSpan } from './threadsTogether.js';
 import { Outbox } from '../state/outbox.js';
 import type { Notification } from '../src/sinks/sink.js';
+import { fnv1a } from '../src/hash/fnv1a.js';
 import { RECORD_KINDS, keepRecordsInMemory, type RecordKind } from './recordsInMemory.js';
 import { BENCH_CANDIDATES, BENCH_USERS, closeWorkload, decideLoop, decideWorkload } from './decideBench.js';
 
-/** A shard's loop: when it started and ended (epoch ms) and how many candidates it decided. */
-interface ShardSpan {
-  start: number;
-  end: number;
+/** A shard's loop: when it started and ended and how many candidates it decided. */
+interface ShardSpan extends TimedSpan {
   candidates: number;
   outcomes: Record<string, number>;
+  queuedDigest: number;
+}
+
+/**
+ * An outbox that also sums a hash of what each queued notification is (id, channel, variant, send
+ * time): the same sum means the same notifications, in any order. Its digest is taken before the
+ * entry is written, so it holds when the outbox's writes are kept in memory too.
+ */
+class DigestingOutbox extends Outbox<Notification> {
+  digest = 0;
+
+  override add(notification: Notification): number {
+    const { id, channel, variant, decidedAt } = notification;
+    this.digest = (this.digest + fnv1a(`${id}|${channel}|${variant ?? ''}|${decidedAt}`)) >>> 0;
+    return super.add(notification);
+  }
 }
 
 interface ShardJob {
@@ -27,9 +43,6 @@ interface ShardJob {
   users: number;
   inMemory: RecordKind[];
 }
-
-/** Epoch milliseconds, comparable across threads. */
-const now = () => performance.timeOrigin + performance.now();
 
 export interface DecideShardsResult {
   shards: number;
@@ -42,6 +55,8 @@ export interface DecideShardsResult {
   shardRates: number[];
   /** All shards' outcomes (the same whichever records are kept in memory). */
   outcomes: Record<string, number>;
+  /** A sum of hashes of every queued notification: equal sums, the same notifications. */
+  queuedDigest: number;
 }
 
 export async function decideShards(shards: number, inMemory: RecordKind[] = []): Promise<DecideShardsResult> {
@@ -49,27 +64,17 @@ export async function decideShards(shards: number, inMemory: RecordKind[] = []):
     const job: ShardJob = { shard, candidates: Math.floor(BENCH_CANDIDATES / shards), users: Math.floor(BENCH_USERS / shards), inMemory };
     return new Worker(new URL(import.meta.url), { workerData: { decideShard: job } });
   });
-  const message = <T>(worker: Worker) =>
-    new Promise<T>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
   // Every shard builds its workload first; then all loops start at once.
-  await Promise.all(workers.map((worker) => message<'ready'>(worker)));
-  const finished = workers.map((worker) => message<ShardSpan>(worker));
-  for (const worker of workers) worker.postMessage('go');
-  const spans = await Promise.all(finished);
-  await Promise.all(workers.map((worker) => worker.terminate()));
-  const start = Math.min(...spans.map((span) => span.start));
-  const end = Math.max(...spans.map((span) => span.end));
+  const spans = await runTogether<ShardSpan>(workers);
   const candidates = spans.reduce((sum, span) => sum + span.candidates, 0);
   return {
     shards,
     inMemory,
     candidates,
-    candidatesPerSec: Math.round(candidates / ((end - start) / 1000)),
+    candidatesPerSec: Math.round(candidates / (overallMs(spans) / 1000)),
     shardRates: spans.map((span) => Math.round(span.candidates / ((span.end - span.start) / 1000))),
     outcomes: sumOutcomes(spans.map((span) => span.outcomes)),
+    queuedDigest: spans.reduce((sum, span) => (sum + span.queuedDigest) >>> 0, 0),
   };
 }
 
@@ -82,14 +87,13 @@ function sumOutcomes(each: Record<string, number>[]): Record<string, number> {
 async function runShard(job: ShardJob): Promise<void> {
   if (job.inMemory.length > 0) keepRecordsInMemory(job.inMemory);
   const workload = decideWorkload(job.candidates, job.shard, true, job.users);
-  const outbox = new Outbox<Notification>(workload.store, 'bench:engine-outbox');
-  parentPort!.postMessage('ready');
-  await new Promise((resolve) => parentPort!.once('message', resolve));
-  const start = now();
+  const outbox = new DigestingOutbox(workload.store, 'bench:engine-outbox');
+  await startTogether();
+  const start = epochNow();
   const outcomes = decideLoop(workload, outbox);
-  const end = now();
+  const end = epochNow();
   await closeWorkload(workload);
-  const span: ShardSpan = { start, end, candidates: job.candidates, outcomes };
+  const span: ShardSpan = { start, end, candidates: job.candidates, outcomes, queuedDigest: outbox.digest };
   parentPort!.postMessage(span);
 }
 
